@@ -1,0 +1,81 @@
+// gemmlowp's fixed-point transcendental functions, which TFLite's reference softmax, logistic
+// and tanh use. A value with N integer bits is an i32 holding real * 2^(31 - N).
+// Constants are the ones gemmlowp derives from the functions they approximate.
+
+import { roundingDivideByPOT, saturatingRoundingDoublingHighMul, saturatingRoundingMultiplyByPOT } from "./quant";
+
+const ONE_Q0: i32 = i32.MAX_VALUE; // 1.0 is not representable with no integer bits: gemmlowp uses the maximum.
+
+/** Converts a value with `fromBits` integer bits to `toBits` integer bits. */
+// @ts-ignore: decorator
+@inline
+export function rescale(x: i32, fromBits: i32, toBits: i32): i32 {
+  return saturatingRoundingMultiplyByPOT(x, fromBits - toBits);
+}
+
+/** exp(a) for a in [-1/4, 0), a with 0 integer bits: Taylor expansion around -1/8. */
+function expOnIntervalBetweenNegativeOneQuarterAndZero(a: i32): i32 {
+  const expMinusOneEighth: i32 = 1895147668;
+  const oneThird: i32 = 715827883;
+  const x = a + (1 << 28); // a + 1/8
+  const x2 = saturatingRoundingDoublingHighMul(x, x);
+  const x3 = saturatingRoundingDoublingHighMul(x2, x);
+  const x4 = saturatingRoundingDoublingHighMul(x2, x2);
+  const x4Over4 = roundingDivideByPOT(x4, 2);
+  const polynomial = roundingDivideByPOT(saturatingRoundingDoublingHighMul(x4Over4 + x3, oneThird) + x2, 1);
+  return expMinusOneEighth + saturatingRoundingDoublingHighMul(expMinusOneEighth, x + polynomial);
+}
+
+// exp(-2^k) for k = -2..4, with 0 integer bits, for the barrel shifter below.
+const EXP_OF_MINUS_POWER_OF_TWO: StaticArray<i32> = [1672461947, 1302514674, 790015084, 290630308, 39332535, 720401, 242];
+
+/** exp(a) for a <= 0 given with `integerBits` integer bits; the result has 0 integer bits. */
+export function expOnNegativeValues(a: i32, integerBits: i32): i32 {
+  const fractionalBits = 31 - integerBits;
+  const oneQuarter: i32 = 1 << (fractionalBits - 2);
+  const aModQuarterMinusOneQuarter = (a & (oneQuarter - 1)) - oneQuarter;
+  let result = expOnIntervalBetweenNegativeOneQuarterAndZero(rescale(aModQuarterMinusOneQuarter, integerBits, 0));
+  const remainder = aModQuarterMinusOneQuarter - a;
+  for (let exponent = -2; exponent <= 4; exponent++) {
+    if (integerBits > exponent && (remainder & (1 << (fractionalBits + exponent))) != 0) {
+      result = saturatingRoundingDoublingHighMul(result, unchecked(EXP_OF_MINUS_POWER_OF_TWO[exponent + 2]));
+    }
+  }
+  if (integerBits > 5 && a < -(1 << (36 - integerBits))) result = 0; // below -32 the result rounds to 0
+  return a == 0 ? ONE_Q0 : result;
+}
+
+/** (a + b) / 2 rounded half away from zero, without overflow. */
+export function roundingHalfSum(a: i32, b: i32): i32 {
+  const sum = <i64>a + <i64>b;
+  return <i32>((sum + (sum >= 0 ? 1 : -1)) / 2);
+}
+
+/** 1 / (1 + a) for a in [0, 1) with 0 integer bits: three Newton-Raphson steps, result with 0 integer bits. */
+export function oneOverOnePlusX(a: i32): i32 {
+  const halfDenominator = roundingHalfSum(a, ONE_Q0);
+  const fortyEightOverSeventeen: i32 = 1515870810; // 2 integer bits
+  const minusThirtyTwoOverSeventeen: i32 = -1010580540; // 2 integer bits
+  const oneQ2: i32 = 1 << 29;
+  let x = fortyEightOverSeventeen + saturatingRoundingDoublingHighMul(halfDenominator, minusThirtyTwoOverSeventeen);
+  for (let i = 0; i < 3; i++) {
+    const oneMinusHalfDenominatorTimesX = oneQ2 - saturatingRoundingDoublingHighMul(halfDenominator, x);
+    x = x + rescale(saturatingRoundingDoublingHighMul(x, oneMinusHalfDenominatorTimesX), 4, 2);
+  }
+  // x / 2 with 2 integer bits is x read with 1 integer bit; then back to 0 integer bits.
+  return rescale(x, 1, 0);
+}
+
+/** Result register of reciprocal(). */
+export let reciprocalBitsOverUnit: i32 = 0;
+
+/**
+ * TFLite's GetReciprocal: for x > 0 with `integerBits` integer bits, returns 1 / x normalised
+ * to [0.5, 1) with 0 integer bits; the true reciprocal is that times 2^-reciprocalBitsOverUnit.
+ */
+export function reciprocal(x: i32, integerBits: i32): i32 {
+  const headroomPlusOne = <i32>clz<u32>(<u32>x);
+  reciprocalBitsOverUnit = integerBits - headroomPlusOne;
+  const shiftedMinusOne = <i32>((<u32>x << headroomPlusOne) - (<u32>1 << 31));
+  return oneOverOnePlusX(shiftedMinusOne);
+}

@@ -1,0 +1,27 @@
+// The graph of subgraph 0 after reading: tensors, operators in execution order, and I/O lists.
+
+import { Kernel } from "./kernels/kernel";
+import { Tensor } from "./tensor";
+
+export class Node {
+  index: i32 = 0;
+  opcode: i32 = 0;
+  version: i32 = 1;
+  inputs: StaticArray<i32> = [];
+  outputs: StaticArray<i32> = [];
+  /** BuiltinOptions union member and table position in the model (0: no options). */
+  optionsType: i32 = 0;
+  options: u32 = 0;
+  kernel: Kernel | null = null;
+  /** Scratch memory the kernel asked for at prepare, placed in the arena by the planner. */
+  scratchBytes: i32 = 0;
+  scratch: usize = 0;
+  scratchOffset: i32 = -1;
+}
+
+export class Graph {
+  tensors: StaticArray<Tensor> = [];
+  nodes: StaticArray<Node> = [];
+  inputs: StaticArray<i32> = [];
+  outputs: StaticArray<i32> = [];
+}

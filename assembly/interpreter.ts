@@ -1,0 +1,120 @@
+// Load, prepare, plan and invoke: the engine's life cycle over one model.
+//
+// Memory: the heap is a bump allocator. reserveModel() empties it and places the model bytes
+// first; init() rewinds to just after them, so reloading or re-initialising never leaks.
+// Everything init allocates (graph, kernel parameters, arena) stays until the next load;
+// invoke allocates nothing.
+
+import { isMalformed, openBuffer } from "./flatbuffer";
+import { Graph } from "./graph";
+import { createKernel } from "./kernels/registry";
+import { Kernel, operatorLabel } from "./kernels/kernel";
+import { allocate, reserve, resetHeap } from "./memory";
+import { readModel } from "./model";
+import { planArena } from "./planner";
+import { operatorName } from "./schema";
+import { clearError, errorCode, fail, Status } from "./status";
+
+let modelPointer: usize = 0;
+let modelLength: u32 = 0;
+let graph: Graph | null = null;
+let arenaPointer: usize = 0;
+let arenaLength: i64 = 0;
+
+export function currentGraph(): Graph | null {
+  return graph;
+}
+
+export function arenaBytes(): i64 {
+  return graph != null ? arenaLength : 0;
+}
+
+/** Empties the heap and reserves room for `length` model bytes; returns where to write them, or 0. */
+export function reserveModel(length: u32): usize {
+  clearError();
+  graph = null;
+  resetHeap();
+  modelPointer = 0;
+  modelLength = 0;
+  if (length < 8) {
+    fail(Status.INVALID_ARGUMENT, "a model of " + length.toString() + " bytes is too short to be a .tflite file");
+    return 0;
+  }
+  if (!reserve(length, "the model")) return 0;
+  modelPointer = heap.alloc(length);
+  modelLength = length;
+  return modelPointer;
+}
+
+/** Reads, validates and prepares the model written at the reserved region. */
+export function init(): i32 {
+  clearError();
+  graph = null;
+  if (modelPointer == 0) {
+    fail(Status.NOT_READY, "no model region: reserve one with tq_model_reserve and write the model there first");
+    return Status.NOT_READY;
+  }
+  // Rewind the heap to just after the model: the bump allocator gives the same region back.
+  resetHeap();
+  heap.alloc(modelLength);
+
+  openBuffer(modelPointer, modelLength);
+  // Bookkeeping objects take a few hundred bytes per tensor and operator; the model size bounds their number.
+  if (!reserve(<u64>modelLength * 4, "reading the model")) return Status.OUT_OF_MEMORY;
+  const model = readModel();
+  if (model == null) return finish();
+  for (let n = 0; n < model.nodes.length; n++) {
+    const node = model.nodes[n];
+    const kernel = createKernel(node.opcode);
+    if (kernel == null) {
+      fail(Status.UNSUPPORTED_OPERATOR, "unsupported operator " + operatorName(node.opcode) + " (version " + node.version.toString()
+        + ") at operator " + n.toString());
+      return finish();
+    }
+    kernel.node = node;
+    node.kernel = kernel;
+    if (!kernel.prepare(model)) return finish();
+    if (isMalformed()) {
+      fail(Status.MALFORMED_MODEL, operatorLabel(node) + ": its options lie outside the model bytes");
+      return finish();
+    }
+  }
+
+  arenaLength = planArena(model);
+  if (arenaLength < 0) {
+    fail(Status.OUT_OF_MEMORY, "the activations need more than 2 GiB of arena");
+    return finish();
+  }
+  arenaPointer = allocate(<u64>arenaLength, "the arena of " + arenaLength.toString() + " bytes");
+  if (arenaPointer == 0) return finish();
+  for (let t = 0; t < model.tensors.length; t++) {
+    const tensor = model.tensors[t];
+    if (!tensor.isConstant && tensor.arenaOffset >= 0) tensor.data = arenaPointer + <usize>tensor.arenaOffset;
+  }
+  for (let n = 0; n < model.nodes.length; n++) {
+    const node = model.nodes[n];
+    if (node.scratchOffset >= 0) node.scratch = arenaPointer + <usize>node.scratchOffset;
+  }
+  graph = model;
+  return Status.OK;
+}
+
+function finish(): i32 {
+  graph = null;
+  return errorCode();
+}
+
+/** Runs every operator in order over the arena. */
+export function invoke(): i32 {
+  const model = graph;
+  if (model == null) {
+    clearError();
+    fail(Status.NOT_READY, "invoke before a model was initialised successfully");
+    return Status.NOT_READY;
+  }
+  const nodes = model.nodes;
+  for (let n = 0; n < nodes.length; n++) {
+    changetype<Kernel>(unchecked(nodes[n]).kernel).eval();
+  }
+  return Status.OK;
+}

@@ -1,0 +1,36 @@
+// DEQUANTIZE: int8/uint8 to float32, scale * (q - zero_point) in double then rounded to float,
+// as TFLite's reference Dequantize computes it.
+
+import { Graph } from "../graph";
+import { Tensor, TensorType } from "../tensor";
+import { checkArity, checkQuantized, checkSameElementCount, checkType, inputTensor, Kernel, outputTensor, tensorLabel, unsupported } from "./kernel";
+import { isEightBit } from "./quantize";
+
+export class Dequantize extends Kernel {
+  input: Tensor = new Tensor();
+  output: Tensor = new Tensor();
+
+  prepare(graph: Graph): bool {
+    const node = this.node;
+    if (!checkArity(node, 1, 1, 1)) return false;
+    const input = inputTensor(graph, node, 0);
+    const output = outputTensor(graph, node, 0);
+    this.input = input;
+    this.output = output;
+    if (!isEightBit(input.type)) return unsupported(node, "input " + tensorLabel(input) + " must be int8 or uint8");
+    if (!checkType(node, output, TensorType.FLOAT32, "output")) return false;
+    return checkQuantized(node, input, "input") && checkSameElementCount(node, input, output);
+  }
+
+  eval(): void {
+    const input = this.input;
+    const scale = <f64>input.scale;
+    const zeroPoint = input.zeroPoint;
+    const signedInput = input.type == TensorType.INT8;
+    const outputData = this.output.data;
+    for (let i = 0; i < input.elementCount; i++) {
+      const value = signedInput ? <i32>load<i8>(input.data + i) : <i32>load<u8>(input.data + i);
+      store<f32>(outputData + (<usize>i << 2), <f32>(scale * <f64>(value - zeroPoint)));
+    }
+  }
+}

@@ -1,0 +1,105 @@
+// Arena planning: every activation and scratch buffer gets an offset in one arena, and two
+// buffers share bytes only when their lifetimes (operator index ranges) do not overlap.
+// Greedy by size, as TFLite Micro's planner: the largest buffer is placed first, each at the
+// lowest offset that does not collide with an already placed buffer that is alive with it.
+
+import { Graph } from "./graph";
+
+const ALIGNMENT: i32 = 16;
+
+class Buffer {
+  size: i32 = 0;
+  firstUse: i32 = 0;
+  lastUse: i32 = 0;
+  offset: i32 = -1;
+  /** Tensor index, or -(node index + 1) for a node's scratch. */
+  owner: i32 = 0;
+}
+
+function alignUp(value: i64): i64 {
+  return (value + ALIGNMENT - 1) & ~(<i64>ALIGNMENT - 1);
+}
+
+/** Computes lifetimes, places buffers and stores offsets in the tensors and nodes; returns the arena size. */
+export function planArena(graph: Graph): i64 {
+  const buffers = collectBuffers(graph);
+  // Largest first; ties by first use and owner keep the plan deterministic.
+  buffers.sort((a: Buffer, b: Buffer): i32 => {
+    if (a.size != b.size) return b.size - a.size;
+    if (a.firstUse != b.firstUse) return a.firstUse - b.firstUse;
+    return a.owner - b.owner;
+  });
+  let arenaSize: i64 = 0;
+  const placed = new Array<Buffer>();
+  for (let i = 0; i < buffers.length; i++) {
+    const buffer = buffers[i];
+    const overlapping = new Array<Buffer>();
+    for (let j = 0; j < placed.length; j++) {
+      const other = placed[j];
+      if (other.firstUse <= buffer.lastUse && buffer.firstUse <= other.lastUse) overlapping.push(other);
+    }
+    overlapping.sort((a: Buffer, b: Buffer): i32 => a.offset - b.offset);
+    let offset: i64 = 0;
+    for (let j = 0; j < overlapping.length; j++) {
+      const other = overlapping[j];
+      if (offset + buffer.size <= other.offset) break;
+      offset = max(offset, alignUp(<i64>other.offset + other.size));
+    }
+    if (offset + buffer.size > 0x7FFFFFFF) return -1;
+    buffer.offset = <i32>offset;
+    placed.push(buffer);
+    arenaSize = max(arenaSize, alignUp(offset + buffer.size));
+  }
+  for (let i = 0; i < buffers.length; i++) {
+    const buffer = buffers[i];
+    if (buffer.owner >= 0) graph.tensors[buffer.owner].arenaOffset = buffer.offset;
+    else graph.nodes[-buffer.owner - 1].scratchOffset = buffer.offset;
+  }
+  return arenaSize;
+}
+
+function collectBuffers(graph: Graph): Array<Buffer> {
+  const tensors = graph.tensors;
+  const nodes = graph.nodes;
+  const end = nodes.length;
+  for (let t = 0; t < tensors.length; t++) {
+    const tensor = tensors[t];
+    tensor.firstUse = tensor.isVariable ? 0 : -1;
+    tensor.lastUse = tensor.isVariable ? end : -1;
+  }
+  for (let i = 0; i < graph.inputs.length; i++) touch(graph, graph.inputs[i], 0);
+  for (let n = 0; n < nodes.length; n++) {
+    const node = nodes[n];
+    for (let i = 0; i < node.inputs.length; i++) if (node.inputs[i] >= 0) touch(graph, node.inputs[i], n);
+    for (let o = 0; o < node.outputs.length; o++) touch(graph, node.outputs[o], n);
+  }
+  for (let i = 0; i < graph.outputs.length; i++) touch(graph, graph.outputs[i], end);
+
+  const buffers = new Array<Buffer>();
+  for (let t = 0; t < tensors.length; t++) {
+    const tensor = tensors[t];
+    if (tensor.isConstant || tensor.firstUse < 0) continue;
+    const buffer = new Buffer();
+    buffer.size = tensor.byteSize;
+    buffer.firstUse = tensor.firstUse;
+    buffer.lastUse = tensor.lastUse;
+    buffer.owner = t;
+    buffers.push(buffer);
+  }
+  for (let n = 0; n < nodes.length; n++) {
+    if (nodes[n].scratchBytes == 0) continue;
+    const buffer = new Buffer();
+    buffer.size = nodes[n].scratchBytes;
+    buffer.firstUse = n;
+    buffer.lastUse = n;
+    buffer.owner = -(n + 1);
+    buffers.push(buffer);
+  }
+  return buffers;
+}
+
+function touch(graph: Graph, index: i32, at: i32): void {
+  const tensor = graph.tensors[index];
+  if (tensor.firstUse < 0 || at < tensor.firstUse) tensor.firstUse = at;
+  if (at > tensor.lastUse) tensor.lastUse = at;
+}

@@ -1,0 +1,200 @@
+// Fixed-point arithmetic of TFLite's reference kernels (gemmlowp semantics), shared by all kernels.
+// Multipliers are Q0.31 integers with a power-of-two exponent, as TFLite's QuantizeMultiplier makes them.
+
+import { Activation } from "./schema";
+import { Tensor, TensorType } from "./tensor";
+
+const INT32_MIN: i32 = i32.MIN_VALUE;
+const INT32_MAX: i32 = i32.MAX_VALUE;
+
+/** (a * b * 2) >> 32 rounded to nearest, saturating the single overflow case a = b = INT32_MIN. */
+// @ts-ignore: decorator
+@inline
+export function saturatingRoundingDoublingHighMul(a: i32, b: i32): i32 {
+  if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
+  const product = <i64>a * <i64>b;
+  const nudge: i64 = product >= 0 ? (1 << 30) : (1 - (1 << 30));
+  // Division truncates toward zero, as C++'s does.
+  return <i32>((product + nudge) / (<i64>1 << 31));
+}
+
+/** x / 2^exponent rounded to nearest, ties away from zero. */
+// @ts-ignore: decorator
+@inline
+export function roundingDivideByPOT(x: i32, exponent: i32): i32 {
+  const mask = (<i32>1 << exponent) - 1;
+  const remainder = x & mask;
+  const threshold = (mask >> 1) + (x < 0 ? 1 : 0);
+  return (x >> exponent) + (remainder > threshold ? 1 : 0);
+}
+
+/** TFLite's MultiplyByQuantizedMultiplier (double rounding): x * multiplier * 2^shift. */
+// @ts-ignore: decorator
+@inline
+export function multiplyByQuantizedMultiplier(x: i32, multiplier: i32, shift: i32): i32 {
+  const leftShift = shift > 0 ? shift : 0;
+  const rightShift = shift > 0 ? 0 : -shift;
+  return roundingDivideByPOT(saturatingRoundingDoublingHighMul(x * (<i32>1 << leftShift), multiplier), rightShift);
+}
+
+/**
+ * The single-rounding form, round(x * multiplier / 2^(31 - shift)) in 64 bits, which TFLite's
+ * reference fully-connected kernel uses (its conformance goldens differ from the double rounding).
+ */
+// @ts-ignore: decorator
+@inline
+export function multiplyByQuantizedMultiplierSingleRounding(x: i64, multiplier: i32, shift: i32): i32 {
+  const totalShift = <i64>(31 - shift);
+  return <i32>((x * <i64>multiplier + (<i64>1 << (totalShift - 1))) >> totalShift);
+}
+
+/** The gemmlowp barrel: x * 2^exponent, saturating when shifting left, rounding when shifting right. */
+export function saturatingRoundingMultiplyByPOT(x: i32, exponent: i32): i32 {
+  if (exponent == 0) return x;
+  if (exponent < 0) return roundingDivideByPOT(x, -exponent);
+  const threshold = (<i32>1 << (31 - exponent)) - 1;
+  if (x > threshold) return INT32_MAX;
+  if (x < -threshold) return INT32_MIN;
+  return x << exponent;
+}
+
+/** Result registers of quantizeMultiplier (AssemblyScript has no tuples). */
+export let quantizedMultiplier: i32 = 0;
+export let quantizedShift: i32 = 0;
+
+/**
+ * TFLite's QuantizeMultiplier: real = quantizedMultiplier * 2^(quantizedShift - 31), with the
+ * significand rounded half away from zero and shifts below -31 flushed to zero.
+ */
+export function quantizeMultiplier(real: f64): void {
+  quantizedMultiplier = 0;
+  quantizedShift = 0;
+  if (real == 0 || !isFinite(real)) return;
+  const significand = frexpSignificand(real);
+  let shift = frexpExponent;
+  let fixed = <i64>roundHalfAwayFromZero(significand * <f64>(<i64>1 << 31));
+  if (fixed == (<i64>1 << 31)) {
+    fixed /= 2;
+    shift++;
+  }
+  if (shift < -31) {
+    shift = 0;
+    fixed = 0;
+  }
+  quantizedMultiplier = <i32>fixed;
+  quantizedShift = shift;
+}
+
+let frexpExponent: i32 = 0;
+
+/** std::frexp: returns m in [0.5, 1) with x = m * 2^frexpExponent. */
+function frexpSignificand(x: f64): f64 {
+  let bits = reinterpret<u64>(x);
+  let biased = <i32>((bits >> 52) & 0x7FF);
+  let adjust = 0;
+  if (biased == 0) { // subnormal: scale into the normal range first
+    bits = reinterpret<u64>(x * 18014398509481984.0); // 2^54
+    biased = <i32>((bits >> 52) & 0x7FF);
+    adjust = -54;
+  }
+  frexpExponent = biased - 1022 + adjust;
+  return reinterpret<f64>((bits & ~(<u64>0x7FF << 52)) | (<u64>1022 << 52));
+}
+
+/** std::round: halves go away from zero (AssemblyScript's Math.round goes toward +infinity). */
+export function roundHalfAwayFromZero(x: f64): f64 {
+  const truncated = trunc(x);
+  const fraction = x - truncated;
+  if (fraction >= 0.5) return truncated + 1;
+  if (fraction <= -0.5) return truncated - 1;
+  return truncated;
+}
+
+export function roundHalfAwayFromZeroF32(x: f32): f32 {
+  const truncated = Mathf.trunc(x);
+  const fraction = x - truncated;
+  if (fraction >= 0.5) return truncated + 1;
+  if (fraction <= -0.5) return truncated - 1;
+  return truncated;
+}
+
+export function typeMin(type: i32): i32 {
+  switch (type) {
+    case TensorType.INT8: return -128;
+    case TensorType.UINT8: return 0;
+    case TensorType.INT16: return -32768;
+    default: return INT32_MIN;
+  }
+}
+
+export function typeMax(type: i32): i32 {
+  switch (type) {
+    case TensorType.INT8: return 127;
+    case TensorType.UINT8: return 255;
+    case TensorType.INT16: return 32767;
+    default: return INT32_MAX;
+  }
+}
+
+/** Result registers of activationRange. */
+export let activationMin: i32 = 0;
+export let activationMax: i32 = 0;
+
+/** TFLite's CalculateActivationRangeQuantized: the fused activation as a clamp on quantized outputs. */
+export function activationRange(activation: i32, output: Tensor): void {
+  const low = typeMin(output.type);
+  const high = typeMax(output.type);
+  activationMin = low;
+  activationMax = high;
+  if (activation == Activation.RELU) {
+    activationMin = max(low, quantizeReal(0, output));
+  } else if (activation == Activation.RELU6) {
+    activationMin = max(low, quantizeReal(0, output));
+    activationMax = min(high, quantizeReal(6, output));
+  } else if (activation == Activation.RELU_N1_TO_1) {
+    activationMin = max(low, quantizeReal(-1, output));
+    activationMax = min(high, quantizeReal(1, output));
+  }
+}
+
+/** zero_point + round(value / scale), in float as the reference computes it. */
+function quantizeReal(value: f32, output: Tensor): i32 {
+  return output.zeroPoint + <i32>roundHalfAwayFromZeroF32(value / output.scale);
+}
+
+// @ts-ignore: decorator
+@inline
+export function clamp(value: i32, low: i32, high: i32): i32 {
+  return value < low ? low : (value > high ? high : value);
+}
+
+export const MAX_MULTIPLIER_SHIFT: i32 = 30;
+
+/** Per-output-channel requantization of a convolution: multiplier and shift for each channel. */
+export class ChannelQuantization {
+  multipliers: StaticArray<i32>;
+  shifts: StaticArray<i32>;
+  /** Kernels refuse shifts above MAX_MULTIPLIER_SHIFT: such multipliers overflow 32 bits. */
+  largestShift: i32 = i32.MIN_VALUE;
+
+  constructor(channels: i32) {
+    this.multipliers = new StaticArray<i32>(channels);
+    this.shifts = new StaticArray<i32>(channels);
+  }
+}
+
+/**
+ * TFLite's PopulateConvolutionQuantizationParams: for each output channel,
+ * input_scale * filter_scale[c] / output_scale in double precision, then QuantizeMultiplier.
+ * A per-tensor filter scale is used for every channel.
+ */
+export function convolutionQuantization(input: Tensor, filter: Tensor, output: Tensor, channels: i32): ChannelQuantization {
+  const result = new ChannelQuantization(channels);
+  for (let c = 0; c < channels; c++) {
+    quantizeMultiplier(<f64>input.scale * <f64>filter.channelScale(c) / <f64>output.scale);
+    unchecked(result.multipliers[c] = quantizedMultiplier);
+    unchecked(result.shifts[c] = quantizedShift);
+    result.largestShift = max(result.largestShift, quantizedShift);
+  }
+  return result;
+}

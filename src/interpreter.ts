@@ -1,0 +1,223 @@
+// The public API: load a model, describe its tensors, set inputs, invoke, read outputs.
+
+import { DType, dtypeOf, QUANTIZED_RANGE, rawArrayMatches, TypedArray, viewAs } from './dtype.js';
+import { compileEngine, Engine, EngineChoice, EngineKind, WasmSource } from './engine.js';
+import { TinyqError } from './errors.js';
+
+export interface TensorInfo {
+  /** Index of the tensor in the model's subgraph. */
+  index: number;
+  name: string;
+  dtype: DType;
+  shape: number[];
+  /** Quantization (scale 0 and zero point 0 when the tensor is not quantized). */
+  scale: number;
+  zeroPoint: number;
+  quantized: boolean;
+  bytes: number;
+}
+
+export interface OperatorInfo {
+  index: number;
+  name: string;
+  version: number;
+  macs: number;
+  inputs: number[];
+  outputs: number[];
+}
+
+export interface LoadOptions {
+  /** Engine build: `auto` (default) picks SIMD where the runtime supports it. */
+  engine?: EngineChoice;
+  /** Cap on the engine's linear memory in bytes; a model that needs more is refused. */
+  memoryLimit?: number;
+  /** The engine .wasm bytes or URL per build, for browsers or custom builds. */
+  wasm?: Partial<Record<EngineKind, WasmSource>>;
+}
+
+export type OutputMode = 'raw' | 'float';
+
+const MAX_MEMORY = 0xFFFFFFFF;
+
+async function readModelBytes(model: Uint8Array | ArrayBuffer | string | URL): Promise<Uint8Array> {
+  if (model instanceof Uint8Array) return model;
+  if (model instanceof ArrayBuffer) return new Uint8Array(model);
+  if (typeof model === 'string' && !/^[a-z]+:\/\//i.test(model)) {
+    const { readFile } = await import('node:fs/promises');
+    try {
+      return new Uint8Array(await readFile(model));
+    } catch (error) {
+      throw new TinyqError('IO_ERROR', `cannot read model ${model}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
+  const response = await fetch(model);
+  if (!response.ok) throw new TinyqError('IO_ERROR', `cannot fetch model ${model}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+export class Interpreter {
+  readonly engine: EngineKind;
+  readonly inputs: TensorInfo[];
+  readonly outputs: TensorInfo[];
+  /** Bytes of the model file. */
+  readonly modelBytes: number;
+  private readonly core: Engine;
+
+  private constructor(core: Engine, modelBytes: number) {
+    this.core = core;
+    this.engine = core.kind;
+    this.modelBytes = modelBytes;
+    const api = core.exports;
+    this.inputs = Array.from({ length: api.tq_input_count() }, (_, i) => this.tensor(api.tq_input_tensor(i)));
+    this.outputs = Array.from({ length: api.tq_output_count() }, (_, i) => this.tensor(api.tq_output_tensor(i)));
+  }
+
+  /** Loads a .tflite model from bytes, a file path (Node) or a URL, and prepares it. */
+  static async load(model: Uint8Array | ArrayBuffer | string | URL, options: LoadOptions = {}): Promise<Interpreter> {
+    const [bytes, { kind, module }] = await Promise.all([readModelBytes(model), compileEngine(options.engine ?? 'auto', options.wasm)]);
+    const core = new Engine(kind, module);
+    const api = core.exports;
+    if (options.memoryLimit !== undefined) {
+      if (!(options.memoryLimit > 0)) throw new TinyqError('INVALID_ARGUMENT', `memoryLimit must be a positive number of bytes, got ${options.memoryLimit}`);
+      api.tq_set_memory_limit(Math.min(options.memoryLimit, MAX_MEMORY));
+    }
+    const pointer = core.exports.tq_model_reserve(bytes.length);
+    if (pointer === 0) throw core.lastError();
+    core.bytes(pointer, bytes.length).set(bytes);
+    core.call(() => api.tq_init());
+    return new Interpreter(core, bytes.length);
+  }
+
+  /** Bytes of the activation arena. */
+  get arenaBytes(): number {
+    return this.core.exports.tq_arena_bytes();
+  }
+
+  /** Bytes of engine linear memory in use (model, parameters, arena). */
+  get memoryBytes(): number {
+    return this.core.exports.tq_memory_bytes();
+  }
+
+  /** Describes tensor `index` of the model. */
+  tensor(index: number): TensorInfo {
+    const api = this.core.exports;
+    const rank = api.tq_tensor_rank(index);
+    if (rank < 0) throw new TinyqError('INVALID_ARGUMENT', `no tensor ${index}`);
+    const quantized = api.tq_tensor_is_quantized(index) === 1;
+    return {
+      index,
+      name: this.core.text(api.tq_tensor_name(index), api.tq_tensor_name_length(index)),
+      dtype: dtypeOf(api.tq_tensor_type(index)),
+      shape: Array.from({ length: rank }, (_, axis) => api.tq_tensor_dim(index, axis)),
+      scale: quantized ? api.tq_tensor_scale(index) : 0,
+      zeroPoint: quantized ? api.tq_tensor_zero_point(index) : 0,
+      quantized,
+      bytes: api.tq_tensor_bytes(index),
+    };
+  }
+
+  get tensorCount(): number {
+    return this.core.exports.tq_tensor_count();
+  }
+
+  operators(): OperatorInfo[] {
+    const api = this.core.exports;
+    return Array.from({ length: api.tq_operator_count() }, (_, index) => ({
+      index,
+      name: this.core.operatorName(api.tq_operator_code(index)),
+      version: api.tq_operator_version(index),
+      macs: api.tq_operator_macs(index),
+      inputs: Array.from({ length: api.tq_operator_input_count(index) }, (_, k) => api.tq_operator_input(index, k)),
+      outputs: Array.from({ length: api.tq_operator_output_count(index) }, (_, k) => api.tq_operator_output(index, k)),
+    }));
+  }
+
+  /** Multiply-accumulates of one invocation. */
+  get macs(): number {
+    return this.operators().reduce((sum, op) => sum + op.macs, 0);
+  }
+
+  private slot(list: TensorInfo[], i: number, what: string): TensorInfo {
+    const info = list[i];
+    if (!Number.isInteger(i) || !info) throw new TinyqError('INVALID_ARGUMENT', `the model has ${list.length} ${what}s; there is no ${what} ${i}`);
+    return info;
+  }
+
+  private view(info: TensorInfo): TypedArray {
+    return viewAs(info.dtype, this.core.exports.memory.buffer, this.core.exports.tq_tensor_data(info.index), info.bytes);
+  }
+
+  /**
+   * Writes input i. A typed array of the tensor's own dtype is copied as is; a Float32Array
+   * (or number[]) for a quantized tensor is quantized with the tensor's scale and zero point.
+   * Raw bytes (Uint8Array) of the exact byte length are accepted for any dtype via setInputBytes.
+   */
+  setInput(i: number, data: ArrayLike<number> | TypedArray): void {
+    const info = this.slot(this.inputs, i, 'input');
+    const count = info.shape.reduce((a, b) => a * b, 1);
+    if (data.length !== count) {
+      throw new TinyqError('INVALID_INPUT', `input ${i} (${info.name}) takes ${count} values of shape [${info.shape}], got ${data.length}`);
+    }
+    const target = this.view(info);
+    if (ArrayBuffer.isView(data) && rawArrayMatches(info.dtype, data)) {
+      target.set(data as never);
+      return;
+    }
+    const range = QUANTIZED_RANGE[info.dtype];
+    const isFloat = data instanceof Float32Array || data instanceof Float64Array || Array.isArray(data);
+    if (range && info.quantized && isFloat) {
+      quantizeInto(target as Int8Array, data as ArrayLike<number>, info.scale, info.zeroPoint, range);
+      return;
+    }
+    if (info.dtype === 'float32' && isFloat) {
+      (target as Float32Array).set(data as ArrayLike<number>);
+      return;
+    }
+    const given = ArrayBuffer.isView(data) ? data.constructor.name : 'array';
+    throw new TinyqError('INVALID_INPUT', `input ${i} (${info.name}) is ${info.dtype}${info.quantized ? ' (quantized)' : ''}; a ${given} cannot be written to it`);
+  }
+
+  /** Writes input i from raw little-endian bytes of exactly the tensor's byte length. */
+  setInputBytes(i: number, bytes: Uint8Array): void {
+    const info = this.slot(this.inputs, i, 'input');
+    if (bytes.length !== info.bytes) {
+      throw new TinyqError('INVALID_INPUT', `input ${i} (${info.name}) takes ${info.bytes} bytes (${info.dtype} [${info.shape}]), got ${bytes.length}`);
+    }
+    this.core.bytes(this.core.exports.tq_tensor_data(info.index), info.bytes).set(bytes);
+  }
+
+  invoke(): void {
+    this.core.call(() => this.core.exports.tq_invoke());
+  }
+
+  /** A copy of output i: raw values in the tensor's dtype, or dequantized floats with 'float'. */
+  output(i: number, mode: OutputMode = 'raw'): TypedArray {
+    const info = this.slot(this.outputs, i, 'output');
+    const raw = this.view(info).slice();
+    if (mode === 'raw' || !info.quantized || info.dtype === 'float32') return raw;
+    const values = new Float32Array(raw.length);
+    for (let k = 0; k < raw.length; k++) values[k] = info.scale * (Number(raw[k]) - info.zeroPoint);
+    return values;
+  }
+
+  /** Raw bytes of output i (a copy). */
+  outputBytes(i: number): Uint8Array {
+    const info = this.slot(this.outputs, i, 'output');
+    return this.core.bytes(this.core.exports.tq_tensor_data(info.index), info.bytes).slice();
+  }
+
+  /** The address of a tensor's data in engine memory (tests and tools). */
+  tensorAddress(index: number): number {
+    return this.core.exports.tq_tensor_data(index);
+  }
+}
+
+/** round(value / scale) + zeroPoint, rounding half away from zero and clamping, like TFLite's quantizer. */
+function quantizeInto(target: Int8Array, values: ArrayLike<number>, scale: number, zeroPoint: number, [low, high]: [number, number]): void {
+  const floatScale = Math.fround(scale);
+  for (let k = 0; k < values.length; k++) {
+    const scaled = Math.fround(Math.fround(values[k]) / floatScale);
+    const rounded = Number.isNaN(scaled) ? 0 : Math.sign(scaled) * Math.round(Math.abs(scaled));
+    target[k] = Math.min(high, Math.max(low, rounded + zeroPoint));
+  }
+}
