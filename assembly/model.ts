@@ -83,46 +83,50 @@ function readTensors(graph: Graph, subgraph: u32, buffers: u32): bool {
   return !isMalformed() || malformed("the tensor list");
 }
 
+/** "tensor 7 (conv1/weights)", built only for messages: building it on success would waste memory. */
+function describe(tensor: Tensor): string {
+  return "tensor " + tensor.index.toString() + " (" + tensor.name() + ")";
+}
+
 function readTensor(tensor: Tensor, table: u32, buffers: u32): bool {
   const nameLength = fieldString(table, TensorField.NAME);
   tensor.namePosition = bufferBase() + stringStart;
   tensor.nameLength = nameLength;
   if (isMalformed()) return malformed("tensor " + tensor.index.toString());
-  const label = "tensor " + tensor.index.toString() + " (" + tensor.name() + ")";
 
   const shapeVector = fieldVector(table, TensorField.SHAPE, 4);
   const rank = vectorLength(shapeVector);
-  if (rank > MAX_RANK) return invalid(label + " has rank " + rank.toString() + "; at most 8 is supported");
+  if (rank > MAX_RANK) return invalid(describe(tensor) + " has rank " + rank.toString() + "; at most 8 is supported");
   const shape = new StaticArray<i32>(rank);
   let elements: i64 = 1;
   for (let d = 0; d < rank; d++) {
     const extent = readI32(vectorElement(shapeVector, d, 4));
-    if (extent < 0) return invalid(label + " has dynamic or negative dimension " + extent.toString() + " at axis " + d.toString());
+    if (extent < 0) return invalid(describe(tensor) + " has dynamic or negative dimension " + extent.toString() + " at axis " + d.toString());
     shape[d] = extent;
     elements *= extent;
-    if (elements > 0x7FFFFFFF) return invalid(label + " has more than 2^31 elements");
+    if (elements > 0x7FFFFFFF) return invalid(describe(tensor) + " has more than 2^31 elements");
   }
   tensor.shape = shape;
   tensor.elementCount = <i32>elements;
 
   tensor.type = fieldI8(table, TensorField.TYPE, TensorType.FLOAT32);
   const size = elementSize(tensor.type);
-  if (size == 0) return fail(Status.UNSUPPORTED_TYPE, label + " has element type " + typeName(tensor.type) + ", which the engine does not support");
+  if (size == 0) return fail(Status.UNSUPPORTED_TYPE, describe(tensor) + " has element type " + typeName(tensor.type) + ", which the engine does not support");
   const bytes = elements * size;
-  if (bytes > 0x7FFFFFFF) return invalid(label + " needs more than 2 GiB");
+  if (bytes > 0x7FFFFFFF) return invalid(describe(tensor) + " needs more than 2 GiB");
   tensor.byteSize = <i32>bytes;
   tensor.isVariable = fieldU8(table, TensorField.IS_VARIABLE, 0) != 0;
-  if (fieldTable(table, TensorField.SPARSITY) != 0) return fail(Status.UNSUPPORTED_TYPE, label + " is sparse; sparse tensors are not supported");
+  if (fieldTable(table, TensorField.SPARSITY) != 0) return fail(Status.UNSUPPORTED_TYPE, describe(tensor) + " is sparse; sparse tensors are not supported");
 
-  if (!readTensorData(tensor, table, buffers, label)) return false;
-  if (!readQuantization(tensor, fieldTable(table, TensorField.QUANTIZATION), label)) return false;
-  return !isMalformed() || malformed(label);
+  if (!readTensorData(tensor, table, buffers)) return false;
+  if (!readQuantization(tensor, fieldTable(table, TensorField.QUANTIZATION))) return false;
+  return !isMalformed() || malformed(describe(tensor));
 }
 
-function readTensorData(tensor: Tensor, table: u32, buffers: u32, label: string): bool {
+function readTensorData(tensor: Tensor, table: u32, buffers: u32): bool {
   const bufferIndex = fieldU32(table, TensorField.BUFFER, 0);
   if (bufferIndex >= <u32>vectorLength(buffers)) {
-    return invalid(label + " names buffer " + bufferIndex.toString() + ", but the model has " + vectorLength(buffers).toString());
+    return invalid(describe(tensor) + " names buffer " + bufferIndex.toString() + ", but the model has " + vectorLength(buffers).toString());
   }
   const buffer = vectorTable(buffers, <i32>bufferIndex);
   let dataPosition: u64 = 0;
@@ -136,35 +140,35 @@ function readTensorData(tensor: Tensor, table: u32, buffers: u32, label: string)
     const offset = fieldU64(buffer, BufferField.OFFSET, 0);
     const size = fieldU64(buffer, BufferField.SIZE, 0);
     if (offset > 1) {
-      if (!inBounds(offset, size)) return malformed(label + "'s buffer");
+      if (!inBounds(offset, size)) return malformed(describe(tensor) + "'s buffer");
       dataPosition = offset;
       dataSize = size;
     }
   }
   if (dataSize == 0) return true;
   if (dataSize != <u64>tensor.byteSize) {
-    return invalid(label + " has " + dataSize.toString() + " bytes of data, but its shape and type need " + tensor.byteSize.toString());
+    return invalid(describe(tensor) + " has " + dataSize.toString() + " bytes of data, but its shape and type need " + tensor.byteSize.toString());
   }
   tensor.isConstant = true;
   tensor.data = bufferBase() + <usize>dataPosition;
   return true;
 }
 
-function readQuantization(tensor: Tensor, table: u32, label: string): bool {
+function readQuantization(tensor: Tensor, table: u32): bool {
   if (table == 0) return true;
   const scales = fieldVector(table, QuantizationField.SCALE, 4);
   const zeroPoints = fieldVector(table, QuantizationField.ZERO_POINT, 8);
   const count = vectorLength(scales);
   if (count == 0) return true;
   if (vectorLength(zeroPoints) != count) {
-    return invalid(label + " has " + count.toString() + " scales but " + vectorLength(zeroPoints).toString() + " zero points");
+    return invalid(describe(tensor) + " has " + count.toString() + " scales but " + vectorLength(zeroPoints).toString() + " zero points");
   }
   let dimension = fieldI32(table, QuantizationField.QUANTIZED_DIMENSION, 0);
   if (count > 1) {
     // TFLite Micro ignores the dimension of 1-D per-channel tensors (person_detect's biases carry 3).
     if (tensor.rank == 1) dimension = 0;
     if (dimension < 0 || dimension >= tensor.rank || tensor.dim(dimension) != count) {
-      return invalid(label + " has " + count.toString() + " per-channel scales for quantized dimension " + dimension.toString() + " of shape " + shapeString(tensor.shape));
+      return invalid(describe(tensor) + " has " + count.toString() + " per-channel scales for quantized dimension " + dimension.toString() + " of shape " + shapeString(tensor.shape));
     }
   }
   const low = typeMin(tensor.type);
@@ -175,9 +179,9 @@ function readQuantization(tensor: Tensor, table: u32, label: string): bool {
     // Only quantized integer data needs a usable scale; other tensors may carry placeholder zeros.
     const needsScale = tensor.type == TensorType.INT8 || tensor.type == TensorType.UINT8 || tensor.type == TensorType.INT16;
     if (!isFinite(scale) || scale < 0 || (needsScale && scale == 0)) {
-      return invalid(label + " has scale " + scale.toString() + "; scales must be positive and finite");
+      return invalid(describe(tensor) + " has scale " + scale.toString() + "; scales must be positive and finite");
     }
-    if (zeroPoint < <i64>low || zeroPoint > <i64>high) return invalid(label + " has zero point " + zeroPoint.toString() + " outside " + typeName(tensor.type));
+    if (zeroPoint < <i64>low || zeroPoint > <i64>high) return invalid(describe(tensor) + " has zero point " + zeroPoint.toString() + " outside " + typeName(tensor.type));
   }
   tensor.quantizationCount = count;
   tensor.scalesPosition = vectorElement(scales, 0, 4);

@@ -55,8 +55,8 @@ export type WasmSource = Uint8Array | ArrayBuffer | URL | string;
 
 const compiled = new Map<string, Promise<WebAssembly.Module>>();
 
-async function readSource(source: WasmSource): Promise<Uint8Array> {
-  if (source instanceof Uint8Array) return source;
+async function readSource(source: WasmSource): Promise<Uint8Array<ArrayBuffer>> {
+  if (source instanceof Uint8Array) return new Uint8Array(source);
   if (source instanceof ArrayBuffer) return new Uint8Array(source);
   const url = source instanceof URL ? source : new URL(source, import.meta.url);
   if (url.protocol === 'file:') {
@@ -77,7 +77,7 @@ async function compile(kind: EngineKind, source?: WasmSource): Promise<WebAssemb
   const key = source === undefined ? kind : '';
   const cached = key ? compiled.get(key) : undefined;
   if (cached) return cached;
-  const promise = readSource(source ?? defaultEngineUrl(kind)).then((bytes) => {
+  const promise = readSource(source ?? defaultEngineUrl(kind)).then((bytes: Uint8Array<ArrayBuffer>) => {
     if (!WebAssembly.validate(bytes)) {
       throw new TinyqError('ENGINE_FAILURE', `this WebAssembly runtime does not accept the ${kind} engine build`);
     }

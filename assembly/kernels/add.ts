@@ -13,9 +13,9 @@ import { checkArity, checkQuantized, checkType, inputTensor, Kernel, operatorErr
 const LEFT_SHIFT: i32 = 20;
 
 export class Add extends Kernel {
-  first: Tensor = new Tensor();
-  second: Tensor = new Tensor();
-  output: Tensor = new Tensor();
+  first!: Tensor;
+  second!: Tensor;
+  output!: Tensor;
   cursor: BroadcastCursor = new BroadcastCursor();
   firstOffset: i32 = 0;
   secondOffset: i32 = 0;

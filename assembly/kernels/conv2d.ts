@@ -13,12 +13,12 @@ import {
 import { Window } from "./window";
 
 export class Conv2D extends Kernel {
-  input: Tensor = new Tensor();
-  filter: Tensor = new Tensor();
+  input!: Tensor;
+  filter!: Tensor;
   bias: Tensor | null = null;
-  output: Tensor = new Tensor();
+  output!: Tensor;
   window: Window = new Window();
-  quantization: ChannelQuantization = new ChannelQuantization(0);
+  quantization!: ChannelQuantization;
   inputOffset: i32 = 0;
   outputOffset: i32 = 0;
   outputMin: i32 = 0;

@@ -13,13 +13,13 @@ import {
 import { Window } from "./window";
 
 export class DepthwiseConv2D extends Kernel {
-  input: Tensor = new Tensor();
-  filter: Tensor = new Tensor();
+  input!: Tensor;
+  filter!: Tensor;
   bias: Tensor | null = null;
-  output: Tensor = new Tensor();
+  output!: Tensor;
   window: Window = new Window();
   depthMultiplier: i32 = 1;
-  quantization: ChannelQuantization = new ChannelQuantization(0);
+  quantization!: ChannelQuantization;
   inputOffset: i32 = 0;
   outputOffset: i32 = 0;
   outputMin: i32 = 0;

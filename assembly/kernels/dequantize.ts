@@ -7,8 +7,8 @@ import { checkArity, checkQuantized, checkSameElementCount, checkType, inputTens
 import { isEightBit } from "./quantize";
 
 export class Dequantize extends Kernel {
-  input: Tensor = new Tensor();
-  output: Tensor = new Tensor();
+  input!: Tensor;
+  output!: Tensor;
 
   prepare(graph: Graph): bool {
     const node = this.node;

@@ -15,11 +15,11 @@ import {
 const WEIGHTS_FORMAT_DEFAULT: i32 = 0;
 
 export class FullyConnected extends Kernel {
-  input: Tensor = new Tensor();
-  filter: Tensor = new Tensor();
+  input!: Tensor;
+  filter!: Tensor;
   bias: Tensor | null = null;
-  output: Tensor = new Tensor();
-  quantization: ChannelQuantization = new ChannelQuantization(0);
+  output!: Tensor;
+  quantization!: ChannelQuantization;
   batches: i32 = 0;
   inputOffset: i32 = 0;
   outputOffset: i32 = 0;

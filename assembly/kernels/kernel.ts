@@ -10,7 +10,7 @@ import { Tensor, TensorType, typeName } from "../tensor";
 import { shapeString } from "../model";
 
 export class Kernel {
-  node: Node = new Node();
+  node!: Node;
   /** Multiply-accumulates of one invocation, for `inspect`. */
   macs: f64 = 0;
 

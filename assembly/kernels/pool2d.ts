@@ -10,8 +10,8 @@ import { checkArity, checkOutputShape, checkQuantized, checkRank, checkType, inp
 import { Window } from "./window";
 
 export class Pool2D extends Kernel {
-  input: Tensor = new Tensor();
-  output: Tensor = new Tensor();
+  input!: Tensor;
+  output!: Tensor;
   window: Window = new Window();
   outputMin: i32 = 0;
   outputMax: i32 = 0;

@@ -7,8 +7,8 @@ import { Tensor, TensorType } from "../tensor";
 import { checkArity, checkQuantized, checkSameElementCount, inputTensor, Kernel, outputTensor, tensorLabel, unsupported } from "./kernel";
 
 export class Quantize extends Kernel {
-  input: Tensor = new Tensor();
-  output: Tensor = new Tensor();
+  input!: Tensor;
+  output!: Tensor;
   multiplier: i32 = 0;
   shift: i32 = 0;
   outputMin: i32 = 0;

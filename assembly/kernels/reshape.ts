@@ -6,8 +6,8 @@ import { Tensor } from "../tensor";
 import { checkArity, checkSameElementCount, inputTensor, Kernel, outputTensor, unsupported, tensorLabel } from "./kernel";
 
 export class Reshape extends Kernel {
-  input: Tensor = new Tensor();
-  output: Tensor = new Tensor();
+  input!: Tensor;
+  output!: Tensor;
 
   prepare(graph: Graph): bool {
     const node = this.node;

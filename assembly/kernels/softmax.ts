@@ -15,8 +15,8 @@ const SCALED_DIFF_INTEGER_BITS: i32 = 5;
 const ACCUMULATION_INTEGER_BITS: i32 = 12;
 
 export class Softmax extends Kernel {
-  input: Tensor = new Tensor();
-  output: Tensor = new Tensor();
+  input!: Tensor;
+  output!: Tensor;
   inputMultiplier: i32 = 0;
   inputLeftShift: i32 = 0;
   diffMin: i32 = 0;
