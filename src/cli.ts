@@ -1,0 +1,421 @@
+#!/usr/bin/env node
+// The tinyq command line: `inspect` describes a model, `run` invokes it on raw tensor files.
+// A user's mistake ends as one line on stderr: exit 2 for a command line that cannot be
+// understood, 1 for a model or file that cannot be used. Only internal bugs print a stack.
+
+import { readFileSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { Interpreter, TinyqError, type EngineChoice, type OperatorInfo, type TensorInfo } from './index.js';
+
+/** A command line that cannot be understood (exit code 2). */
+class UsageError extends Error {}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type Parsed = ReturnType<typeof parseArgs<{ options: Options; allowPositionals: true; strict: true; tokens: true }>>;
+
+interface Command {
+  help: string;
+  options: Options;
+  /** Runs the command on parsed arguments (never called with --help). */
+  run(parsed: Parsed): Promise<void>;
+}
+
+const ENGINES: readonly EngineChoice[] = ['auto', 'simd', 'scalar'];
+const PLANNED_COMMANDS = ['bench', 'quantize', 'convert', 'eval'];
+const DEFAULT_TOP = 3;
+
+const USAGE = `Usage: tinyq <command> [options]
+
+Runs int8 TensorFlow Lite models in the tinyq WebAssembly engine.
+
+Commands:
+  inspect MODEL             operators, tensors, quantization, memory and MACs of a model
+  run MODEL --input FILE... invoke a model on raw input tensor files
+
+Options:
+  -h, --help                show this help ('tinyq <command> --help' for a command)
+  --version                 print the tinyq version`;
+
+const COMMON_OPTIONS = {
+  engine: { type: 'string' },
+  json: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} satisfies Options;
+
+const ENGINE_HELP = `  --engine auto|simd|scalar  engine build (default auto: SIMD where the runtime supports it)`;
+
+const INSPECT: Command = {
+  help: `Usage: tinyq inspect MODEL [options]
+
+Describes a .tflite model as the engine prepared it: operator counts and versions,
+each operator's tensor shapes and MACs, the input and output tensors with their
+quantization, the arena and engine memory sizes and the MACs of one invocation.
+
+Options:
+${ENGINE_HELP}
+  --json                     print one JSON object instead of tables
+  -h, --help                 show this help`,
+  options: COMMON_OPTIONS,
+  run: inspect,
+};
+
+const RUN: Command = {
+  help: `Usage: tinyq run MODEL --input FILE... [options]
+
+Invokes MODEL on raw little-endian tensor files, one per model input in the model's
+input order; each file must hold exactly its input's bytes. With I inputs, k*I files
+make k invocations on one interpreter (state carries over), sample-major: sample 0's
+I files, then sample 1's, and so on.
+
+Options:
+  -i, --input FILE...        input tensor files (required)
+  -o, --output-dir DIR       write the raw bytes of output j to DIR/out{j}.bin, or
+                             DIR/s{k}_out{j}.bin for sample k of several
+  --labels FILE              class names, one per line, for the top-K list
+  --top K                    classes listed per classifier output (default ${DEFAULT_TOP})
+${ENGINE_HELP}
+  --json                     print {"outputs":[{name,dtype,shape,values,top}],"ms"},
+                             or {"samples":[{outputs,ms},...]} for several samples
+  -h, --help                 show this help
+
+A classifier output (rank <= 2, a single row) is summarised by its top-K classes
+with dequantized scores; "ms" is the wall time of invoke.
+
+Example:
+  tinyq run examples/digits/model.tflite --input examples/digits/digit_3.bin \\
+    --labels examples/digits/labels.txt`,
+  options: {
+    ...COMMON_OPTIONS,
+    input: { type: 'string', short: 'i', multiple: true },
+    'output-dir': { type: 'string', short: 'o' },
+    labels: { type: 'string' },
+    top: { type: 'string' },
+  },
+  run,
+};
+
+const COMMANDS: Record<string, Command> = { inspect: INSPECT, run: RUN };
+
+async function main(argv: string[]): Promise<void> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    console.log(name === 'help' && rest.length > 0 ? commandNamed(rest[0]).help : USAGE);
+    return;
+  }
+  if (name === '--version') {
+    console.log(packageVersion());
+    return;
+  }
+  const command = commandNamed(name);
+  const parsed = parseCommandLine(name, command, rest);
+  if (parsed.values.help) console.log(command.help);
+  else await command.run(parsed);
+}
+
+function commandNamed(name: string): Command {
+  const command = COMMANDS[name];
+  if (command) return command;
+  if (PLANNED_COMMANDS.includes(name)) throw new UsageError(`'${name}' is not implemented yet; the commands are ${Object.keys(COMMANDS).join(', ')}`);
+  const what = name.startsWith('-') ? 'option' : 'command';
+  throw new UsageError(`unknown ${what} '${name}' (see 'tinyq --help')`);
+}
+
+function packageVersion(): string {
+  const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return manifest.version;
+}
+
+/** parseArgs, with its errors reduced to their first sentence as usage errors. */
+function parseCommandLine(name: string, command: Command, args: string[]): Parsed {
+  try {
+    return parseArgs({ args, options: command.options, allowPositionals: true, strict: true, tokens: true });
+  } catch (error) {
+    const message = (error as Error).message.split('. ')[0];
+    throw new UsageError(`${message[0].toLowerCase()}${message.slice(1)} (see 'tinyq ${name} --help')`);
+  }
+}
+
+function engineOption(parsed: Parsed): EngineChoice {
+  const engine = (parsed.values.engine as string | undefined) ?? 'auto';
+  if (!ENGINES.includes(engine as EngineChoice)) throw new UsageError(`--engine must be one of ${ENGINES.join(', ')}; got '${engine}'`);
+  return engine as EngineChoice;
+}
+
+function topOption(parsed: Parsed): number {
+  const top = parsed.values.top as string | undefined;
+  if (top === undefined) return DEFAULT_TOP;
+  if (!/^[1-9]\d*$/.test(top)) throw new UsageError(`--top must be a positive integer; got '${top}'`);
+  return Number(top);
+}
+
+/** Runs a file operation, turning its failure into a TinyqError that names the file and the reason. */
+async function onFile<T>(action: string, path: string, operation: () => Promise<T>): Promise<T> {
+  try {
+    return await operation();
+  } catch (error) {
+    throw new TinyqError('IO_ERROR', `cannot ${action} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+// ---------------------------------------------------------------- text formatting
+
+/** Rows padded to their columns' widest cells; `right` lists the right-aligned columns. */
+function table(rows: string[][], right: number[] = [], indent = '  '): string {
+  const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
+  const line = (row: string[]) => row.map((cell, column) => (right.includes(column) ? cell.padStart(widths[column]) : cell.padEnd(widths[column]))).join('  ');
+  return rows.map((row) => `${indent}${line(row)}`.trimEnd()).join('\n');
+}
+
+const count = (n: number) => n.toLocaleString('en-US');
+const shapeText = (shape: number[] | null) => (shape ? `[${shape.join(',')}]` : '-');
+
+// ---------------------------------------------------------------- inspect
+
+interface OperatorReport extends OperatorInfo {
+  /** Shapes of the operator's tensors; null for an omitted optional input. */
+  inputShapes: (number[] | null)[];
+  outputShapes: (number[] | null)[];
+}
+
+interface ModelReport {
+  model: string;
+  bytes: number;
+  engine: string;
+  arenaBytes: number;
+  memoryBytes: number;
+  macs: number;
+  operatorCounts: Record<string, number>;
+  operators: OperatorReport[];
+  inputs: TensorInfo[];
+  outputs: TensorInfo[];
+}
+
+async function inspect(parsed: Parsed): Promise<void> {
+  const [model, ...extra] = parsed.positionals;
+  if (model === undefined) throw new UsageError(`missing MODEL (see 'tinyq inspect --help')`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (see 'tinyq inspect --help')`);
+  const interpreter = await Interpreter.load(model, { engine: engineOption(parsed) });
+  const report = describeModel(model, interpreter);
+  console.log(parsed.values.json ? JSON.stringify(report) : modelText(report));
+}
+
+function describeModel(model: string, interpreter: Interpreter): ModelReport {
+  // TFLite marks an omitted optional operand (a conv without bias, say) with tensor -1.
+  const shapeOf = (tensor: number) => (tensor < 0 ? null : interpreter.tensor(tensor).shape);
+  const operators = interpreter.operators().map((op) => ({ ...op, inputShapes: op.inputs.map(shapeOf), outputShapes: op.outputs.map(shapeOf) }));
+  const operatorCounts: Record<string, number> = {};
+  for (const op of operators) operatorCounts[op.name] = (operatorCounts[op.name] ?? 0) + 1;
+  return {
+    model,
+    bytes: interpreter.modelBytes,
+    engine: interpreter.engine,
+    arenaBytes: interpreter.arenaBytes,
+    memoryBytes: interpreter.memoryBytes,
+    macs: operators.reduce((sum, op) => sum + op.macs, 0),
+    operatorCounts,
+    operators,
+    inputs: interpreter.inputs,
+    outputs: interpreter.outputs,
+  };
+}
+
+function modelText(report: ModelReport): string {
+  const versions = (name: string) => [...new Set(report.operators.filter((op) => op.name === name).map((op) => `v${op.version}`))].join(',');
+  const counts = Object.entries(report.operatorCounts).map(([name, n]) => `${name} x${n} (${versions(name)})`);
+  const summary = table([
+    ['model', report.model],
+    ['size', `${count(report.bytes)} bytes`],
+    ['engine', report.engine],
+    ['arena', `${count(report.arenaBytes)} bytes`],
+    ['engine memory', `${count(report.memoryBytes)} bytes`],
+    ['MACs', count(report.macs)],
+    ['operators', counts.join(', ')],
+  ], [], '');
+  const operators = table([
+    ['#', 'operator', 'version', 'inputs', 'outputs', 'MACs'],
+    ...report.operators.map((op) => [String(op.index), op.name, `v${op.version}`, op.inputShapes.map(shapeText).join(' '), op.outputShapes.map(shapeText).join(' '), count(op.macs)]),
+  ], [0, 5]);
+  return [summary, '', 'operators', operators, '', 'inputs', tensorTable(report.inputs), '', 'outputs', tensorTable(report.outputs)].join('\n');
+}
+
+function tensorTable(tensors: TensorInfo[]): string {
+  return table([
+    ['#', 'name', 'dtype', 'shape', 'scale', 'zero point', 'bytes'],
+    ...tensors.map((t, i) => [String(i), t.name, t.dtype, shapeText(t.shape), t.quantized ? String(Number(t.scale.toPrecision(6))) : '-', t.quantized ? String(t.zeroPoint) : '-', count(t.bytes)]),
+  ], [0, 5, 6]);
+}
+
+// ---------------------------------------------------------------- run
+
+interface Sample {
+  files: string[];
+  bytes: Uint8Array[];
+}
+
+interface TopClass {
+  index: number;
+  score: number;
+  label?: string;
+}
+
+interface OutputResult {
+  info: TensorInfo;
+  bytes: Uint8Array;
+  /** Dequantized values (raw values for a tensor that is not quantized). */
+  values: number[];
+  /** Only for a classifier-like output. */
+  top?: TopClass[];
+}
+
+interface SampleResult {
+  files: string[];
+  ms: number;
+  outputs: OutputResult[];
+}
+
+async function run(parsed: Parsed): Promise<void> {
+  const { model, files } = runOperands(parsed);
+  const top = topOption(parsed);
+  const engine = engineOption(parsed);
+  const outputDir = parsed.values['output-dir'] as string | undefined;
+  const labelsPath = parsed.values.labels as string | undefined;
+  const labels = labelsPath === undefined ? undefined : await readLabels(labelsPath);
+  const interpreter = await Interpreter.load(model, { engine });
+  const samples = await readSamples(interpreter.inputs, files);
+  const results = samples.map((sample) => invokeSample(interpreter, sample, top, labels));
+  const written = outputDir === undefined ? [] : await writeOutputs(outputDir, results);
+  if (parsed.values.json) console.log(JSON.stringify(resultsJson(results)));
+  else if (outputDir !== undefined) for (const { path, bytes } of written) console.log(`wrote ${path} (${count(bytes)} bytes)`);
+  else console.log(results.map(sampleText).join('\n\n'));
+}
+
+/**
+ * MODEL is the first positional; every positional after --input (up to the next option)
+ * is an input file, so `--input a.bin b.bin` and `--input a.bin --input b.bin` both work.
+ */
+function runOperands(parsed: Parsed): { model: string; files: string[] } {
+  let model: string | undefined;
+  const files: string[] = [];
+  let afterInput = false;
+  for (const token of parsed.tokens) {
+    if (token.kind === 'option') {
+      afterInput = token.name === 'input';
+      if (afterInput && token.value !== undefined) files.push(token.value);
+    } else if (token.kind === 'option-terminator') {
+      afterInput = false;
+    } else if (afterInput) {
+      files.push(token.value);
+    } else if (model === undefined) {
+      model = token.value;
+    } else {
+      throw new UsageError(`unexpected argument '${token.value}'; input files follow --input (see 'tinyq run --help')`);
+    }
+  }
+  if (model === undefined) throw new UsageError(`missing MODEL (see 'tinyq run --help')`);
+  if (files.length === 0) throw new UsageError(`missing --input FILE: give one raw tensor file per model input (see 'tinyq run --help')`);
+  return { model, files };
+}
+
+async function readLabels(path: string): Promise<string[]> {
+  const text = await onFile('read labels', path, () => readFile(path, 'utf8'));
+  return text.replace(/\r?\n$/, '').split(/\r?\n/);
+}
+
+/** The files grouped into samples of one file per model input, each checked against its input's size. */
+async function readSamples(inputs: TensorInfo[], files: string[]): Promise<Sample[]> {
+  if (files.length % inputs.length !== 0) {
+    const names = inputs.map((input) => input.name).join(', ');
+    throw new TinyqError('INVALID_ARGUMENT', `the model has ${inputs.length} input(s) (${names}), so the number of input files must be a multiple of ${inputs.length}; got ${files.length}`);
+  }
+  const bytes = await Promise.all(files.map((file) => onFile('read input', file, () => readFile(file))));
+  bytes.forEach((data, f) => {
+    const i = f % inputs.length;
+    const input = inputs[i];
+    if (data.length !== input.bytes) {
+      throw new TinyqError('INVALID_INPUT', `input file ${files[f]} has ${count(data.length)} bytes; model input ${i} (${input.name}) takes ${count(input.bytes)} bytes (${input.dtype} ${shapeText(input.shape)})`);
+    }
+  });
+  return Array.from({ length: files.length / inputs.length }, (_, k) => {
+    const [start, end] = [k * inputs.length, (k + 1) * inputs.length];
+    return { files: files.slice(start, end), bytes: bytes.slice(start, end) };
+  });
+}
+
+function invokeSample(interpreter: Interpreter, sample: Sample, top: number, labels?: string[]): SampleResult {
+  sample.bytes.forEach((bytes, i) => interpreter.setInputBytes(i, bytes));
+  const start = performance.now();
+  interpreter.invoke();
+  const ms = performance.now() - start;
+  const outputs = interpreter.outputs.map((info, j) => {
+    const values = Array.from(interpreter.output(j, 'float'), Number);
+    const result: OutputResult = { info, bytes: interpreter.outputBytes(j), values };
+    if (isClassifier(info.shape)) result.top = topClasses(values, top, labels);
+    return result;
+  });
+  return { files: sample.files, ms, outputs };
+}
+
+/** A vector, or a batch of one row: the shape of class scores. */
+function isClassifier(shape: number[]): boolean {
+  return shape.length <= 1 || (shape.length === 2 && shape[0] === 1);
+}
+
+function topClasses(values: number[], k: number, labels?: string[]): TopClass[] {
+  const ranked = values.map((score, index) => ({ index, score })).sort((a, b) => b.score - a.score).slice(0, k);
+  return ranked.map((entry) => (labels?.[entry.index] === undefined ? entry : { ...entry, label: labels[entry.index] }));
+}
+
+async function writeOutputs(dir: string, results: SampleResult[]): Promise<{ path: string; bytes: number }[]> {
+  await onFile('create', dir, () => mkdir(dir, { recursive: true }));
+  const written = [];
+  for (const [k, result] of results.entries()) {
+    for (const [j, output] of result.outputs.entries()) {
+      const path = join(dir, results.length === 1 ? `out${j}.bin` : `s${k}_out${j}.bin`);
+      await onFile('write', path, () => writeFile(path, output.bytes));
+      written.push({ path, bytes: output.bytes.length });
+    }
+  }
+  return written;
+}
+
+function resultsJson(results: SampleResult[]): object {
+  const sampleJson = (result: SampleResult) => ({
+    outputs: result.outputs.map(({ info, values, top }) => ({ name: info.name, dtype: info.dtype, shape: info.shape, values, top })),
+    ms: Number(result.ms.toFixed(3)),
+  });
+  return results.length === 1 ? sampleJson(results[0]) : { samples: results.map(sampleJson) };
+}
+
+function sampleText(result: SampleResult, k: number): string {
+  const lines = [`sample ${k}: ${result.files.join(' ')} (${result.ms.toFixed(3)} ms)`];
+  for (const [j, { info, top }] of result.outputs.entries()) {
+    lines.push(`  output ${j}  ${info.name}  ${info.dtype} ${shapeText(info.shape)}`);
+    if (top) lines.push(topTable(top));
+    else lines.push('    not a classifier output; --json or --output-dir give its values');
+  }
+  return lines.join('\n');
+}
+
+function topTable(top: TopClass[]): string {
+  const withLabels = top.some((entry) => entry.label !== undefined);
+  const header = withLabels ? ['rank', 'class', 'label', 'score'] : ['rank', 'class', 'score'];
+  const rows = top.map((entry, rank) => [String(rank + 1), String(entry.index), ...(withLabels ? [entry.label ?? ''] : []), entry.score.toFixed(4)]);
+  return table([header, ...rows], [0, 1, header.length - 1], '    ');
+}
+
+// ---------------------------------------------------------------- exit codes
+
+function fail(error: unknown): void {
+  if (error instanceof UsageError || error instanceof TinyqError) {
+    console.error(`tinyq: ${error.message}`);
+    process.exitCode = error instanceof UsageError ? 2 : 1;
+  } else {
+    console.error(error);
+    process.exitCode = 1;
+  }
+}
+
+main(process.argv.slice(2)).catch(fail);

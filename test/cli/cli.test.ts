@@ -1,0 +1,116 @@
+// The tinyq CLI as a user runs it: a child process from the repo root, checked by exit code,
+// stdout and stderr. It runs src/cli.ts through tsx so the tests do not depend on dist/.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Interpreter } from '../../src/index.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const MODEL = 'examples/digits/model.tflite';
+const digit = (n: number) => `examples/digits/digit_${n}.bin`;
+const CONCAT_MODEL = '../shared/conformance/concat_axis1_2in/model.tflite';
+
+function tinyq(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A user error: the given exit code and exactly one `tinyq: ...` line on stderr (no stack trace). */
+function assertOneLineError(result: ReturnType<typeof tinyq>, status: number): string {
+  assert.is(result.status, status, result.stderr);
+  const lines = result.stderr.trimEnd().split('\n');
+  assert.is(lines.length, 1, `expected one stderr line, got:\n${result.stderr}`);
+  assert.match(lines[0], /^tinyq: /);
+  return lines[0];
+}
+
+function withTempDir(body: (dir: string) => Promise<void> | void): () => Promise<void> {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tinyq-cli-'));
+    try {
+      await body(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+test('--help lists inspect and run and exits 0', () => {
+  const result = tinyq('--help');
+  assert.is(result.status, 0);
+  assert.match(result.stdout, /inspect/);
+  assert.match(result.stdout, /run/);
+});
+
+test('--version prints the package version', () => {
+  const { version } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  const result = tinyq('--version');
+  assert.is(result.status, 0);
+  assert.is(result.stdout.trim(), version);
+});
+
+test('inspect --json describes the digits model', () => {
+  const result = tinyq('inspect', MODEL, '--json');
+  assert.is(result.status, 0, result.stderr);
+  const report = JSON.parse(result.stdout);
+  assert.is(report.operatorCounts.CONV_2D, 2);
+  assert.equal(report.inputs[0].shape, [1, 8, 8, 1]);
+  assert.is(report.inputs[0].dtype, 'int8');
+  assert.ok(report.arenaBytes > 0);
+  assert.ok(report.macs > 0);
+});
+
+test('run --json ranks digit 3 first', () => {
+  const result = tinyq('run', MODEL, '--input', digit(3), '--json');
+  assert.is(result.status, 0, result.stderr);
+  const output = JSON.parse(result.stdout);
+  assert.is(output.outputs[0].top[0].index, 3);
+  assert.type(output.ms, 'number');
+});
+
+test('run with two samples writes the bytes the Interpreter API gives', withTempDir(async (dir) => {
+  const result = tinyq('run', MODEL, '--input', digit(5), digit(7), '--output-dir', dir);
+  assert.is(result.status, 0, result.stderr);
+  const interpreter = await Interpreter.load(MODEL);
+  for (const [k, n] of [5, 7].entries()) {
+    interpreter.setInputBytes(0, new Uint8Array(readFileSync(join(ROOT, digit(n)))));
+    interpreter.invoke();
+    assert.equal(new Uint8Array(readFileSync(join(dir, `s${k}_out0.bin`))), interpreter.outputBytes(0));
+  }
+}));
+
+test('run refuses an input file of the wrong size, naming it', withTempDir((dir) => {
+  const file = join(dir, 'short.bin');
+  writeFileSync(file, new Uint8Array(63));
+  const line = assertOneLineError(tinyq('run', MODEL, '--input', file), 1);
+  assert.ok(line.includes(file), line);
+  assert.ok(line.includes('64'), line);
+}));
+
+test('a model with an unsupported operator names the operator', () => {
+  if (!existsSync(join(ROOT, CONCAT_MODEL))) {
+    console.log(`note: ${CONCAT_MODEL} is absent; skipping the unsupported-operator check`);
+    return;
+  }
+  const line = assertOneLineError(tinyq('inspect', CONCAT_MODEL), 1);
+  assert.match(line, /CONCATENATION/);
+});
+
+test('a missing model file is one line and exit 1', () => {
+  const line = assertOneLineError(tinyq('inspect', 'no/such/model.tflite'), 1);
+  assert.match(line, /no\/such\/model\.tflite/);
+});
+
+test('an unknown flag is a usage error (exit 2)', () => {
+  assertOneLineError(tinyq('run', MODEL, '--input', digit(1), '--frobnicate'), 2);
+});
+
+test('run without --input is a usage error (exit 2)', () => {
+  assertOneLineError(tinyq('run', MODEL), 2);
+});
+
+test.run();
