@@ -69,7 +69,7 @@ typedef uint32_t tq_offset;
 /* Status codes (assembly/status.ts). */
 #define TQ_OK                   0
 #define TQ_MALFORMED_MODEL      1 /* bytes are not a well-formed .tflite flatbuffer */
-#define TQ_UNSUPPORTED_OPERATOR 2 /* an operator (or version) the engine has no kernel for */
+#define TQ_UNSUPPORTED_OPERATOR 2 /* an operator the engine has no kernel for */
 #define TQ_UNSUPPORTED_TYPE     3 /* an element type, or a type combination, not supported */
 #define TQ_INVALID_MODEL        4 /* well-formed but inconsistent: shapes, quantization, ... */
 #define TQ_OUT_OF_MEMORY        5 /* over tq_set_memory_limit, or the runtime refused to grow */
