@@ -8,7 +8,7 @@ import { BroadcastCursor } from "../broadcast";
 import { activationMax, activationMin, activationRange, clamp, multiplyByQuantizedMultiplier, quantizedMultiplier, quantizedShift, quantizeMultiplier } from "../quant";
 import { Activation, OptionsType } from "../schema";
 import { Tensor, TensorType } from "../tensor";
-import { checkArity, checkQuantized, checkType, inputTensor, Kernel, operatorError, optionsOf, outputTensor, tensorLabel } from "./kernel";
+import { checkActivation, checkArity, checkQuantized, checkType, inputTensor, Kernel, operatorError, optionsOf, outputTensor, tensorLabel } from "./kernel";
 
 const LEFT_SHIFT: i32 = 20;
 
@@ -45,7 +45,7 @@ export class Add extends Kernel {
       return operatorError(node, tensorLabel(first) + " and " + tensorLabel(second) + " do not broadcast to " + tensorLabel(output));
     }
     const activation = fieldI8(optionsOf(node, OptionsType.ADD), 0, Activation.NONE);
-    if (activation < 0 || activation > Activation.RELU6) return operatorError(node, "fused activation " + activation.toString() + " is not supported");
+    if (!checkActivation(node, activation)) return false;
 
     this.firstOffset = -first.zeroPoint;
     this.secondOffset = -second.zeroPoint;

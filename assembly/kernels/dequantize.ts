@@ -2,21 +2,17 @@
 // as TFLite's reference Dequantize computes it.
 
 import { Graph } from "../graph";
-import { Tensor, TensorType } from "../tensor";
-import { checkArity, checkQuantized, checkSameElementCount, checkType, inputTensor, Kernel, outputTensor, tensorLabel, unsupported } from "./kernel";
+import { TensorType } from "../tensor";
+import { checkQuantized, checkSameElementCount, checkType, tensorLabel, unsupported } from "./kernel";
+import { UnaryKernel } from "./unary_kernel";
 import { isEightBit } from "./quantize";
 
-export class Dequantize extends Kernel {
-  input!: Tensor;
-  output!: Tensor;
-
+export class Dequantize extends UnaryKernel {
   prepare(graph: Graph): bool {
     const node = this.node;
-    if (!checkArity(node, 1, 1, 1)) return false;
-    const input = inputTensor(graph, node, 0);
-    const output = outputTensor(graph, node, 0);
-    this.input = input;
-    this.output = output;
+    if (!this.bindUnary(graph)) return false;
+    const input = this.input;
+    const output = this.output;
     if (!isEightBit(input.type)) return unsupported(node, "input " + tensorLabel(input) + " must be int8 or uint8");
     if (!checkType(node, output, TensorType.FLOAT32, "output")) return false;
     return checkQuantized(node, input, "input") && checkSameElementCount(node, input, output);

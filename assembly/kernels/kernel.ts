@@ -5,7 +5,7 @@
 
 import { Graph, Node } from "../graph";
 import { fail, Status } from "../status";
-import { operatorName } from "../schema";
+import { Activation, operatorName } from "../schema";
 import { Tensor, TensorType, typeName } from "../tensor";
 import { shapeString } from "../model";
 
@@ -118,4 +118,10 @@ export function checkBias(node: Node, bias: Tensor, channels: i32): bool {
   if (!checkType(node, bias, TensorType.INT32, "bias") || !checkConstant(node, bias, "bias")) return false;
   if (bias.elementCount != channels) return operatorError(node, "bias " + tensorLabel(bias) + " needs " + channels.toString() + " values");
   return true;
+}
+
+/** Integer kernels fuse NONE, RELU, RELU_N1_TO_1 and RELU6 as a clamp; other activations are refused. */
+export function checkActivation(node: Node, activation: i32): bool {
+  if (activation >= Activation.NONE && activation <= Activation.RELU6) return true;
+  return operatorError(node, "fused activation " + activation.toString() + " is not supported on integer kernels");
 }

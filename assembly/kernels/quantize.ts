@@ -3,12 +3,11 @@
 
 import { Graph } from "../graph";
 import { clamp, multiplyByQuantizedMultiplier, quantizedMultiplier, quantizedShift, quantizeMultiplier, roundHalfAwayFromZeroF32, typeMax, typeMin } from "../quant";
-import { Tensor, TensorType } from "../tensor";
-import { checkArity, checkQuantized, checkSameElementCount, inputTensor, Kernel, outputTensor, tensorLabel, unsupported } from "./kernel";
+import { TensorType } from "../tensor";
+import { checkQuantized, checkSameElementCount, tensorLabel, unsupported } from "./kernel";
+import { UnaryKernel } from "./unary_kernel";
 
-export class Quantize extends Kernel {
-  input!: Tensor;
-  output!: Tensor;
+export class Quantize extends UnaryKernel {
   multiplier: i32 = 0;
   shift: i32 = 0;
   outputMin: i32 = 0;
@@ -16,11 +15,9 @@ export class Quantize extends Kernel {
 
   prepare(graph: Graph): bool {
     const node = this.node;
-    if (!checkArity(node, 1, 1, 1)) return false;
-    const input = inputTensor(graph, node, 0);
-    const output = outputTensor(graph, node, 0);
-    this.input = input;
-    this.output = output;
+    if (!this.bindUnary(graph)) return false;
+    const input = this.input;
+    const output = this.output;
     if (!isEightBit(output.type)) return unsupported(node, "output " + tensorLabel(output) + " must be int8 or uint8");
     if (input.type != TensorType.FLOAT32 && !isEightBit(input.type)) {
       return unsupported(node, "input " + tensorLabel(input) + " must be float32, int8 or uint8");

@@ -2,13 +2,12 @@
 
 import { BuiltinOperator } from "../schema";
 import { Add } from "./add";
-import { AveragePool2D } from "./average_pool2d";
 import { Conv2D } from "./conv2d";
 import { DepthwiseConv2D } from "./depthwise_conv2d";
 import { Dequantize } from "./dequantize";
 import { FullyConnected } from "./fully_connected";
 import { Kernel } from "./kernel";
-import { MaxPool2D } from "./max_pool2d";
+import { Pool2D } from "./pooling";
 import { Quantize } from "./quantize";
 import { Reshape } from "./reshape";
 import { Softmax } from "./softmax";
@@ -17,12 +16,12 @@ import { Softmax } from "./softmax";
 export function createKernel(opcode: i32): Kernel | null {
   switch (opcode) {
     case BuiltinOperator.ADD: return new Add();
-    case BuiltinOperator.AVERAGE_POOL_2D: return new AveragePool2D();
+    case BuiltinOperator.AVERAGE_POOL_2D: return new Pool2D(true);
     case BuiltinOperator.CONV_2D: return new Conv2D();
     case BuiltinOperator.DEPTHWISE_CONV_2D: return new DepthwiseConv2D();
     case BuiltinOperator.DEQUANTIZE: return new Dequantize();
     case BuiltinOperator.FULLY_CONNECTED: return new FullyConnected();
-    case BuiltinOperator.MAX_POOL_2D: return new MaxPool2D();
+    case BuiltinOperator.MAX_POOL_2D: return new Pool2D(false);
     case BuiltinOperator.QUANTIZE: return new Quantize();
     case BuiltinOperator.RESHAPE: return new Reshape();
     case BuiltinOperator.SOFTMAX: return new Softmax();

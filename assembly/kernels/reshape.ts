@@ -2,20 +2,15 @@
 // the converter always fills; the optional shape input and options are not needed.
 
 import { Graph } from "../graph";
-import { Tensor } from "../tensor";
-import { checkArity, checkSameElementCount, inputTensor, Kernel, outputTensor, unsupported, tensorLabel } from "./kernel";
+import { checkSameElementCount, tensorLabel, unsupported } from "./kernel";
+import { UnaryKernel } from "./unary_kernel";
 
-export class Reshape extends Kernel {
-  input!: Tensor;
-  output!: Tensor;
-
+export class Reshape extends UnaryKernel {
   prepare(graph: Graph): bool {
     const node = this.node;
-    if (!checkArity(node, 1, 2, 1)) return false;
-    const input = inputTensor(graph, node, 0);
-    const output = outputTensor(graph, node, 0);
-    this.input = input;
-    this.output = output;
+    if (!this.bindUnary(graph, 2)) return false;
+    const input = this.input;
+    const output = this.output;
     if (input.type != output.type) return unsupported(node, tensorLabel(input) + " and " + tensorLabel(output) + " must have the same type");
     return checkSameElementCount(node, input, output);
   }

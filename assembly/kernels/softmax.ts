@@ -8,26 +8,23 @@ import { Graph } from "../graph";
 import { expOnNegativeValues, reciprocal, reciprocalBitsOverUnit, rescale } from "../gemmlowp";
 import { clamp, quantizedMultiplier, quantizedShift, quantizeMultiplier, roundingDivideByPOT, saturatingRoundingDoublingHighMul } from "../quant";
 import { OptionsType } from "../schema";
-import { Tensor, TensorType } from "../tensor";
-import { checkArity, checkQuantized, checkSameElementCount, checkType, inputTensor, Kernel, operatorError, optionsOf, outputTensor } from "./kernel";
+import { TensorType } from "../tensor";
+import { checkQuantized, checkSameElementCount, checkType, operatorError, optionsOf } from "./kernel";
+import { UnaryKernel } from "./unary_kernel";
 
 const SCALED_DIFF_INTEGER_BITS: i32 = 5;
 const ACCUMULATION_INTEGER_BITS: i32 = 12;
 
-export class Softmax extends Kernel {
-  input!: Tensor;
-  output!: Tensor;
+export class Softmax extends UnaryKernel {
   inputMultiplier: i32 = 0;
   inputLeftShift: i32 = 0;
   diffMin: i32 = 0;
 
   prepare(graph: Graph): bool {
     const node = this.node;
-    if (!checkArity(node, 1, 1, 1)) return false;
-    const input = inputTensor(graph, node, 0);
-    const output = outputTensor(graph, node, 0);
-    this.input = input;
-    this.output = output;
+    if (!this.bindUnary(graph)) return false;
+    const input = this.input;
+    const output = this.output;
     if (!checkType(node, input, TensorType.INT8, "input") || !checkType(node, output, TensorType.INT8, "output")) return false;
     if (!checkQuantized(node, input, "input") || !checkQuantized(node, output, "output") || !checkSameElementCount(node, input, output)) return false;
     if (input.rank < 1) return operatorError(node, "input must have at least one dimension");

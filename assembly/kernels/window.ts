@@ -5,7 +5,7 @@ import { fieldI32, fieldI8 } from "../flatbuffer";
 import { Node } from "../graph";
 import { outputSize, paddingBefore } from "../padding";
 import { Activation, Padding } from "../schema";
-import { operatorError } from "./kernel";
+import { checkActivation, operatorError } from "./kernel";
 
 const MAX_EXTENT: i32 = 1 << 14;
 
@@ -49,9 +49,7 @@ export class Window {
       || max(this.filterWidth, this.filterHeight) > MAX_EXTENT) {
       return operatorError(node, "strides, dilation factors and filter sizes must be at most " + MAX_EXTENT.toString());
     }
-    if (this.activation < Activation.NONE || this.activation > Activation.RELU6) {
-      return operatorError(node, "fused activation " + this.activation.toString() + " is not supported on integer kernels");
-    }
+    if (!checkActivation(node, this.activation)) return false;
     this.outputHeight = outputSize(this.padding, inputHeight, this.filterHeight, this.strideHeight, this.dilationHeight);
     this.outputWidth = outputSize(this.padding, inputWidth, this.filterWidth, this.strideWidth, this.dilationWidth);
     this.paddingHeight = paddingBefore(this.strideHeight, this.dilationHeight, inputHeight, this.filterHeight, this.outputHeight);
