@@ -7,6 +7,9 @@ export class Node {
   index: i32 = 0;
   opcode: i32 = 0;
   version: i32 = 1;
+  /** Name of a CUSTOM operator (UTF-8 bytes inside the model). */
+  customCodePosition: usize = 0;
+  customCodeLength: i32 = 0;
   inputs: StaticArray<i32> = [];
   outputs: StaticArray<i32> = [];
   /** BuiltinOptions union member and table position in the model (0: no options). */

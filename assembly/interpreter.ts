@@ -12,7 +12,7 @@ import { Kernel, operatorLabel } from "./kernels/kernel";
 import { allocate, reserve, resetHeap } from "./memory";
 import { readModel } from "./model";
 import { planArena } from "./planner";
-import { operatorName } from "./schema";
+import { BuiltinOperator, operatorName } from "./schema";
 import { clearError, errorCode, fail, Status } from "./status";
 
 let modelPointer: usize = 0;
@@ -67,8 +67,10 @@ export function init(): i32 {
     const node = model.nodes[n];
     const kernel = createKernel(node.opcode);
     if (kernel == null) {
-      fail(Status.UNSUPPORTED_OPERATOR, "unsupported operator " + operatorName(node.opcode) + " (version " + node.version.toString()
-        + ") at operator " + n.toString());
+      const name = node.opcode == BuiltinOperator.CUSTOM
+        ? "custom operator " + String.UTF8.decodeUnsafe(node.customCodePosition, <usize>node.customCodeLength)
+        : "operator " + operatorName(node.opcode);
+      fail(Status.UNSUPPORTED_OPERATOR, "unsupported " + name + " (version " + node.version.toString() + ") at operator " + n.toString());
       return finish();
     }
     kernel.node = node;

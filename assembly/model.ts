@@ -214,6 +214,8 @@ function readOperators(graph: Graph, subgraph: u32, codes: u32): bool {
     const deprecatedCode = fieldI8(code, OperatorCodeField.DEPRECATED_BUILTIN_CODE, 0);
     node.opcode = max(deprecatedCode, fieldI32(code, OperatorCodeField.BUILTIN_CODE, 0));
     node.version = fieldI32(code, OperatorCodeField.VERSION, 1);
+    node.customCodeLength = fieldString(code, OperatorCodeField.CUSTOM_CODE);
+    node.customCodePosition = bufferBase() + stringStart;
     node.inputs = readOperatorTensors(table, OperatorField.INPUTS, graph, node, true);
     node.outputs = readOperatorTensors(table, OperatorField.OUTPUTS, graph, node, false);
     node.optionsType = fieldU8(table, OperatorField.BUILTIN_OPTIONS_TYPE, 0);

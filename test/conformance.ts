@@ -7,7 +7,12 @@ import { fileURLToPath } from 'node:url';
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const sharedDir = path.resolve(repoRoot, '..', 'shared');
 export const sharedConformanceDir = path.join(sharedDir, 'conformance');
-export const fixtureCasesDir = path.join(repoRoot, 'test', 'fixtures', 'cases');
+export const fixturesDir = path.join(repoRoot, 'test', 'fixtures');
+
+/** The repo's own case folders: test/fixtures/cases and test/fixtures/cases_* (one per generator). */
+export function fixtureCaseRoots(): string[] {
+  return fs.readdirSync(fixturesDir).filter((name) => /^cases(_\w+)?$/.test(name)).sort().map((name) => path.join(fixturesDir, name));
+}
 
 export interface TensorSpec {
   name: string;

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Interpreter, TinyqError } from '../../src/index.js';
-import { Case, fixtureCasesDir, listCases, readBytes, sharedConformanceDir } from '../conformance.js';
+import { Case, fixtureCaseRoots, listCases, readBytes, sharedConformanceDir } from '../conformance.js';
 
 const IMPLEMENTED = new Set([
   'CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'RESHAPE', 'SOFTMAX',
@@ -22,7 +22,7 @@ function mustRun(spec: Case['spec']): boolean {
 }
 
 const shared = listCases(sharedConformanceDir);
-const fixtures = listCases(fixtureCasesDir);
+const fixtures = fixtureCaseRoots().flatMap(listCases);
 if (shared.length === 0) console.log(`conformance: ${sharedConformanceDir} not found; running only the repo's fixtures`);
 
 /** Loads the case, or returns the reason it is skipped; errors of cases that must run are rethrown in their test. */
