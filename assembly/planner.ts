@@ -31,9 +31,11 @@ export function planArena(graph: Graph): i64 {
   });
   let arenaSize: i64 = 0;
   const placed = new Array<Buffer>();
+  // Reused for every buffer: the heap never frees, so a fresh array per buffer would pile up.
+  const overlapping = new Array<Buffer>();
   for (let i = 0; i < buffers.length; i++) {
     const buffer = buffers[i];
-    const overlapping = new Array<Buffer>();
+    overlapping.length = 0;
     for (let j = 0; j < placed.length; j++) {
       const other = placed[j];
       if (other.firstUse <= buffer.lastUse && buffer.firstUse <= other.lastUse) overlapping.push(other);
