@@ -1,0 +1,93 @@
+// int8 depthwise convolution with depth multiplier 1, the shape of every depthwise layer in
+// MobileNet-style models. Channels are the inner loop: each output pixel accumulates its valid
+// taps (taps that fall into padding are skipped, as in the reference) over contiguous
+// channels. The SIMD build keeps 8 channels in two i32x4 accumulators per step; the scalar build
+// accumulates a pixel's channels in an int32 scratch row.
+
+import { clamp, multiplyByQuantizedMultiplier } from "../quant";
+
+export class DepthwiseInt8 {
+  filter: usize = 0;
+  bias: usize = 0;
+  channels: i32 = 0;
+  filterHeight: i32 = 0;
+  filterWidth: i32 = 0;
+  multipliers: StaticArray<i32> = [];
+  shifts: StaticArray<i32> = [];
+  inputOffset: i32 = 0;
+  outputOffset: i32 = 0;
+  outputMin: i32 = 0;
+  outputMax: i32 = 0;
+
+  /** Bytes of int32 scratch the scalar build needs (one accumulator per channel). */
+  scratchBytes(): i32 {
+    return ASC_FEATURE_SIMD ? 0 : this.channels * 4;
+  }
+
+  // @ts-ignore: decorator
+  @inline
+  private finish(accumulator: i32, channel: i32): i8 {
+    const value = multiplyByQuantizedMultiplier(accumulator, unchecked(this.multipliers[channel]), unchecked(this.shifts[channel]));
+    return <i8>clamp(value + this.outputOffset, this.outputMin, this.outputMax);
+  }
+
+  /**
+   * One output pixel whose window starts at input row inY0 / column inX0 (may be negative);
+   * the valid taps are filter rows [fy0, fy1) and columns [fx0, fx1).
+   */
+  pixel(image: usize, inputWidth: i32, inY0: i32, inX0: i32, dilationHeight: i32, dilationWidth: i32,
+    fy0: i32, fy1: i32, fx0: i32, fx1: i32, output: usize, scratch: usize): void {
+    const channels = this.channels;
+    let c = 0;
+    if (ASC_FEATURE_SIMD) {
+      const offset = i16x8.splat(<i16>this.inputOffset);
+      for (; c + 8 <= channels; c += 8) {
+        let low = v128.load(this.bias + (<usize>c << 2));
+        let high = v128.load(this.bias + (<usize>c << 2), 16);
+        for (let fy = fy0; fy < fy1; fy++) {
+          const rowStart = image + <usize>(((inY0 + fy * dilationHeight) * inputWidth) * channels + c);
+          const filterRow = this.filter + <usize>((fy * this.filterWidth) * channels + c);
+          for (let fx = fx0; fx < fx1; fx++) {
+            const x = i16x8.add(v128.load8x8_s(rowStart + <usize>((inX0 + fx * dilationWidth) * channels)), offset);
+            const w = v128.load8x8_s(filterRow + <usize>(fx * channels));
+            low = i32x4.add(low, i32x4.extmul_low_i16x8_s(x, w));
+            high = i32x4.add(high, i32x4.extmul_high_i16x8_s(x, w));
+          }
+        }
+        store<i8>(output + c, this.finish(i32x4.extract_lane(low, 0), c));
+        store<i8>(output + c + 1, this.finish(i32x4.extract_lane(low, 1), c + 1));
+        store<i8>(output + c + 2, this.finish(i32x4.extract_lane(low, 2), c + 2));
+        store<i8>(output + c + 3, this.finish(i32x4.extract_lane(low, 3), c + 3));
+        store<i8>(output + c + 4, this.finish(i32x4.extract_lane(high, 0), c + 4));
+        store<i8>(output + c + 5, this.finish(i32x4.extract_lane(high, 1), c + 5));
+        store<i8>(output + c + 6, this.finish(i32x4.extract_lane(high, 2), c + 6));
+        store<i8>(output + c + 7, this.finish(i32x4.extract_lane(high, 3), c + 7));
+      }
+      for (; c < channels; c++) {
+        let accumulator = load<i32>(this.bias + (<usize>c << 2));
+        for (let fy = fy0; fy < fy1; fy++) {
+          for (let fx = fx0; fx < fx1; fx++) {
+            const x = <i32>load<i8>(image + <usize>(((inY0 + fy * dilationHeight) * inputWidth + inX0 + fx * dilationWidth) * channels + c));
+            accumulator += <i32>load<i8>(this.filter + <usize>((fy * this.filterWidth + fx) * channels + c)) * (x + this.inputOffset);
+          }
+        }
+        store<i8>(output + c, this.finish(accumulator, c));
+      }
+      return;
+    }
+    memory.copy(scratch, this.bias, <usize>channels << 2);
+    for (let fy = fy0; fy < fy1; fy++) {
+      const rowStart = image + <usize>(((inY0 + fy * dilationHeight) * inputWidth) * channels);
+      const filterRow = this.filter + <usize>((fy * this.filterWidth) * channels);
+      for (let fx = fx0; fx < fx1; fx++) {
+        const x = rowStart + <usize>((inX0 + fx * dilationWidth) * channels);
+        const w = filterRow + <usize>(fx * channels);
+        for (let k = 0; k < channels; k++) {
+          const slot = scratch + (<usize>k << 2);
+          store<i32>(slot, load<i32>(slot) + <i32>load<i8>(w + k) * (<i32>load<i8>(x + k) + this.inputOffset));
+        }
+      }
+    }
+    for (let k = 0; k < channels; k++) store<i8>(output + k, this.finish(load<i32>(scratch + (<usize>k << 2)), k));
+  }
+}

@@ -1,0 +1,121 @@
+// The int8 microkernels (assembly/microkernels/) of both builds against plain reference loops
+// written from TFLite's reference semantics, on random shapes, offsets and multipliers.
+
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import asc from 'assemblyscript/asc';
+import { repoRoot } from '../conformance.js';
+
+interface Microkernels {
+  memory: WebAssembly.Memory;
+  allocate(bytes: number): number;
+  gemm(...args: number[]): void;
+  depthwise(...args: number[]): void;
+}
+
+async function compile(simd: boolean): Promise<Microkernels> {
+  let binary: Uint8Array | undefined;
+  const args = ['test/engine/microkernels_exports.ts', '--outFile', 'microkernels.wasm', '--runtime', 'stub', '--use', 'abort=', '-O3'];
+  const { error, stderr } = await asc.main(simd ? [...args, '--enable', 'simd'] : args, {
+    baseDir: repoRoot,
+    writeFile: (name: string, contents: Uint8Array) => { if (name.endsWith('.wasm')) binary = contents; },
+  } as never);
+  if (error || !binary) throw new Error(`cannot compile the microkernels: ${error?.message}\n${stderr.toString()}`);
+  const { instance } = await WebAssembly.instantiate(binary, {});
+  return instance.exports as unknown as Microkernels;
+}
+
+let seed = 99;
+const random = (n: number) => Math.floor(((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32) * n);
+const int8s = (n: number) => Int8Array.from({ length: n }, () => random(256) - 128);
+
+/** TFLite's MultiplyByQuantizedMultiplier, double rounding (conv) or single rounding (fully connected). */
+function requantize(x: number, multiplier: number, shift: number, single: boolean): number {
+  if (single) {
+    const total = BigInt(31 - shift);
+    return Number((BigInt(x) * BigInt(multiplier) + (1n << (total - 1n))) >> total);
+  }
+  const left = shift > 0 ? shift : 0;
+  const right = shift > 0 ? 0 : -shift;
+  const a = (x * 2 ** left) | 0;
+  const product = BigInt(a) * BigInt(multiplier);
+  const nudge = product >= 0n ? 1n << 30n : 1n - (1n << 30n);
+  const high = Number((product + nudge) / (1n << 31n)); // BigInt division truncates, like C++
+  const mask = (1 << right) - 1;
+  const remainder = high & mask;
+  const threshold = (mask >> 1) + (high < 0 ? 1 : 0);
+  return (high >> right) + (remainder > threshold ? 1 : 0);
+}
+
+function put(kernels: Microkernels, data: Int8Array | Int32Array): number {
+  const pointer = kernels.allocate(data.byteLength + 16);
+  new Uint8Array(kernels.memory.buffer, pointer, data.byteLength).set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  return pointer;
+}
+
+function randomQuantization(channels: number) {
+  return {
+    multipliers: Int32Array.from({ length: channels }, () => (1 << 30) + random(1 << 30)),
+    shifts: Int32Array.from({ length: channels }, () => -random(12)),
+    bias: Int32Array.from({ length: channels }, () => random(20000) - 10000),
+    inputOffset: random(256) - 128,
+    outputOffset: random(256) - 128,
+  };
+}
+
+for (const simd of [false, true]) {
+  const microkernels = suite(`microkernels (${simd ? 'simd' : 'scalar'})`);
+  let kernels: Microkernels;
+  microkernels.before(async () => { kernels = await compile(simd); });
+
+  microkernels('gemm: rows x channels x depth, both roundings', () => {
+    for (let trial = 0; trial < 60; trial++) {
+      const rows = 1 + random(7), channels = 1 + random(13), depth = 1 + random(40), stride = depth + random(3);
+      const single = trial % 2 === 1;
+      const q = randomQuantization(channels);
+      const filter = int8s(channels * depth), input = int8s(rows * stride + 16);
+      const [low, high] = trial % 3 === 0 ? [q.outputOffset, 127] : [-128, 127];
+      const output = kernels.allocate(rows * channels);
+      kernels.gemm(put(kernels, filter), depth, channels, put(kernels, q.bias), q.inputOffset, put(kernels, q.multipliers), put(kernels, q.shifts),
+        q.outputOffset, low, high, single ? 1 : 0, put(kernels, input), stride, rows, output);
+      const actual = new Int8Array(kernels.memory.buffer, output, rows * channels);
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < channels; c++) {
+          let accumulator = q.bias[c];
+          for (let k = 0; k < depth; k++) accumulator = (accumulator + filter[c * depth + k] * (input[r * stride + k] + q.inputOffset)) | 0;
+          const expected = Math.min(high, Math.max(low, requantize(accumulator, q.multipliers[c], q.shifts[c], single) + q.outputOffset));
+          assert.is(actual[r * channels + c], expected, `trial ${trial} row ${r} channel ${c} (rows ${rows}, channels ${channels}, depth ${depth})`);
+        }
+      }
+    }
+  });
+
+  microkernels('depthwise: valid taps only, stride, dilation, padding', () => {
+    for (let trial = 0; trial < 40; trial++) {
+      const channels = 1 + random(20), filterSize = 1 + random(4), stride = 1 + random(2), dilation = 1 + random(2);
+      const height = 3 + random(6), width = 3 + random(6), padding = random(2);
+      const effective = (filterSize - 1) * dilation + 1;
+      const outputHeight = Math.floor((height + 2 * padding - effective) / stride) + 1;
+      const outputWidth = Math.floor((width + 2 * padding - effective) / stride) + 1;
+      if (outputHeight < 1 || outputWidth < 1) continue;
+      const q = randomQuantization(channels);
+      const filter = int8s(filterSize * filterSize * channels), input = int8s(height * width * channels);
+      const output = kernels.allocate(outputHeight * outputWidth * channels);
+      kernels.depthwise(put(kernels, filter), filterSize, filterSize, channels, put(kernels, q.bias), q.inputOffset, put(kernels, q.multipliers),
+        put(kernels, q.shifts), q.outputOffset, -128, 127, put(kernels, input), height, width, stride, dilation, padding, outputHeight, outputWidth, output);
+      const actual = new Int8Array(kernels.memory.buffer, output, outputHeight * outputWidth * channels);
+      for (let oy = 0; oy < outputHeight; oy++) for (let ox = 0; ox < outputWidth; ox++) for (let c = 0; c < channels; c++) {
+        let accumulator = q.bias[c];
+        for (let fy = 0; fy < filterSize; fy++) for (let fx = 0; fx < filterSize; fx++) {
+          const iy = oy * stride - padding + fy * dilation, ix = ox * stride - padding + fx * dilation;
+          if (iy < 0 || iy >= height || ix < 0 || ix >= width) continue;
+          accumulator += filter[(fy * filterSize + fx) * channels + c] * (input[(iy * width + ix) * channels + c] + q.inputOffset);
+        }
+        const expected = Math.min(127, Math.max(-128, requantize(accumulator, q.multipliers[c], q.shifts[c], false) + q.outputOffset));
+        assert.is(actual[(oy * outputWidth + ox) * channels + c], expected, `trial ${trial} at ${oy},${ox},${c}`);
+      }
+    }
+  });
+
+  microkernels.run();
+}

@@ -1,0 +1,61 @@
+// AssemblyScript entry that exposes the int8 microkernels to their unit tests, which compare them
+// with plain reference loops on random shapes. Compiled by microkernels.test.ts in both builds.
+
+import { GemmInt8 } from "../../assembly/microkernels/gemm_int8";
+import { DepthwiseInt8 } from "../../assembly/microkernels/dwconv_int8";
+
+export function allocate(bytes: i32): usize {
+  return heap.alloc(<usize>bytes);
+}
+
+function copyInts(pointer: usize, count: i32): StaticArray<i32> {
+  const values = new StaticArray<i32>(count);
+  memory.copy(changetype<usize>(values), pointer, <usize>count << 2);
+  return values;
+}
+
+export function gemm(filter: usize, depth: i32, channels: i32, bias: usize, inputOffset: i32, multipliers: usize, shifts: usize,
+  outputOffset: i32, outputMin: i32, outputMax: i32, singleRounding: bool, input: usize, inputStride: i32, rows: i32, output: usize): void {
+  const kernel = new GemmInt8();
+  kernel.filter = filter;
+  kernel.depth = depth;
+  kernel.channels = channels;
+  kernel.multipliers = copyInts(multipliers, channels);
+  kernel.shifts = copyInts(shifts, channels);
+  kernel.outputOffset = outputOffset;
+  kernel.outputMin = outputMin;
+  kernel.outputMax = outputMax;
+  kernel.singleRounding = singleRounding;
+  kernel.foldBias(bias, inputOffset);
+  kernel.run(input, inputStride, rows, output);
+}
+
+/** A whole depthwise layer (batch 1, depth multiplier 1, no padding rows beyond the image) over `height x width`. */
+export function depthwise(filter: usize, filterHeight: i32, filterWidth: i32, channels: i32, bias: usize, inputOffset: i32,
+  multipliers: usize, shifts: usize, outputOffset: i32, outputMin: i32, outputMax: i32,
+  input: usize, height: i32, width: i32, stride: i32, dilation: i32, padding: i32, outputHeight: i32, outputWidth: i32, output: usize): void {
+  const kernel = new DepthwiseInt8();
+  kernel.filter = filter;
+  kernel.bias = bias;
+  kernel.channels = channels;
+  kernel.filterHeight = filterHeight;
+  kernel.filterWidth = filterWidth;
+  kernel.multipliers = copyInts(multipliers, channels);
+  kernel.shifts = copyInts(shifts, channels);
+  kernel.inputOffset = inputOffset;
+  kernel.outputOffset = outputOffset;
+  kernel.outputMin = outputMin;
+  kernel.outputMax = outputMax;
+  const scratch = heap.alloc(<usize>max(kernel.scratchBytes(), 4));
+  for (let outY = 0; outY < outputHeight; outY++) {
+    const inY0 = outY * stride - padding;
+    const fy0 = max(0, (-inY0 + dilation - 1) / dilation);
+    const fy1 = min(filterHeight, (height - inY0 + dilation - 1) / dilation);
+    for (let outX = 0; outX < outputWidth; outX++) {
+      const inX0 = outX * stride - padding;
+      const fx0 = max(0, (-inX0 + dilation - 1) / dilation);
+      const fx1 = min(filterWidth, (width - inX0 + dilation - 1) / dilation);
+      kernel.pixel(input, width, inY0, inX0, dilation, dilation, fy0, fy1, fx0, fx1, output + <usize>((outY * outputWidth + outX) * channels), scratch);
+    }
+  }
+}
