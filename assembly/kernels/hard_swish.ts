@@ -24,7 +24,7 @@ export class HardSwish extends Int8LookupKernel {
     quantizeMultiplier(<f64>(hiresInputScale / this.output.scale));
     this.outputMultiplier = int16Multiplier(quantizedMultiplier);
     this.outputExponent = quantizedShift;
-    if (this.outputExponent > 0) return operatorError(this.node, "input scale / output scale must be below 64");
+    if (this.outputExponent > 0) return operatorError(this.node, "the input scale must be less than 128 times the output scale");
     quantizeMultiplier(<f64>(hiresInputScale / RELUISH_SCALE));
     this.reluishMultiplier = int16Multiplier(quantizedMultiplier);
     this.reluishExponent = quantizedShift;

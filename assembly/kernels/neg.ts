@@ -17,7 +17,7 @@ export class Neg extends Int8LookupKernel {
       return unsupported(node, "input " + tensorLabel(input) + " must be int8 or float32");
     }
     if (!checkType(node, this.output, input.type, "output") || !checkSameElementCount(node, input, this.output)) return false;
-    this.fillTable();
+    if (input.type == TensorType.INT8) this.fillTable();
     return true;
   }
 
