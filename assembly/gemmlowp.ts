@@ -79,3 +79,43 @@ export function reciprocal(x: i32, integerBits: i32): i32 {
   const shiftedMinusOne = <i32>((<u32>x << headroomPlusOne) - (<u32>1 << 31));
   return oneOverOnePlusX(shiftedMinusOne);
 }
+
+/** Result registers of invSqrtQuantizedMultiplier(). */
+export let invSqrtMultiplier: i32 = 0;
+export let invSqrtShift: i32 = 0;
+
+/**
+ * TFLite's GetInvSqrtQuantizedMultiplierExp (with kReverseShift): 1 / sqrt(input) for an integer
+ * input as invSqrtMultiplier * 2^(invSqrtShift - 31), by five Newton-Raphson steps with 3 integer
+ * bits on the input normalised to [2^27, 2^29). Inputs 0 and 1 give the largest multiplier.
+ */
+export function invSqrtQuantizedMultiplier(input: i32): void {
+  if (input <= 1) {
+    invSqrtMultiplier = i32.MAX_VALUE;
+    invSqrtShift = 0;
+    return;
+  }
+  let rightShift = 11;
+  while (input >= (1 << 29)) {
+    input >>= 2;
+    rightShift++;
+  }
+  const leftShiftBitPairs = (<i32>clz<u32>(<u32>input) - 1) / 2 - 1;
+  rightShift -= leftShiftBitPairs;
+  input <<= 2 * leftShiftBitPairs;
+  const halfInput = roundingDivideByPOT(input >> 1, 1); // 3 integer bits
+  const halfThree: i32 = (1 << 28) + (1 << 27); // 1.5 with 3 integer bits
+  let x: i32 = 1 << 28; // 1.0 with 3 integer bits
+  for (let i = 0; i < 5; i++) {
+    const xCubed = rescale(saturatingRoundingDoublingHighMul(saturatingRoundingDoublingHighMul(x, x), x), 9, 3);
+    x = rescale(saturatingRoundingDoublingHighMul(halfThree, x) - saturatingRoundingDoublingHighMul(halfInput, xCubed), 6, 3);
+  }
+  const halfSqrtTwo: i32 = 1518500250; // sqrt(2) / 2 with 0 integer bits
+  let multiplier = saturatingRoundingDoublingHighMul(x, halfSqrtTwo);
+  if (rightShift < 0) {
+    multiplier <<= -rightShift;
+    rightShift = 0;
+  }
+  invSqrtMultiplier = multiplier;
+  invSqrtShift = -rightShift;
+}

@@ -18,6 +18,16 @@ export function saturatingRoundingDoublingHighMul(a: i32, b: i32): i32 {
   return <i32>((product + nudge) / (<i64>1 << 31));
 }
 
+/** The int16 form of saturatingRoundingDoublingHighMul: (a * b * 2) >> 16 rounded, on int16 values held in i32. */
+// @ts-ignore: decorator
+@inline
+export function saturatingRoundingDoublingHighMulInt16(a: i32, b: i32): i32 {
+  if (a == i16.MIN_VALUE && b == i16.MIN_VALUE) return i16.MAX_VALUE;
+  const product = a * b;
+  const nudge: i32 = product >= 0 ? (1 << 14) : (1 - (1 << 14));
+  return <i32><i16>((product + nudge) / (1 << 15));
+}
+
 /** x / 2^exponent rounded to nearest, ties away from zero. */
 // @ts-ignore: decorator
 @inline

@@ -1,30 +1,52 @@
 // Which kernel runs each builtin operator.
 
 import { BuiltinOperator } from "../schema";
+import { Abs } from "./abs";
 import { Add } from "./add";
 import { Conv2D } from "./conv2d";
 import { DepthwiseConv2D } from "./depthwise_conv2d";
 import { Dequantize } from "./dequantize";
 import { FullyConnected } from "./fully_connected";
+import { HardSwish } from "./hard_swish";
 import { Kernel } from "./kernel";
+import { L2Normalization } from "./l2_normalization";
+import { LeakyRelu } from "./leaky_relu";
+import { Logistic } from "./logistic";
+import { Neg } from "./neg";
 import { Pool2D } from "./pooling";
+import { Prelu } from "./prelu";
 import { Quantize } from "./quantize";
+import { Relu } from "./relu";
 import { Reshape } from "./reshape";
+import { Rsqrt } from "./rsqrt";
 import { Softmax } from "./softmax";
+import { Tanh } from "./tanh";
 
 /** A fresh kernel for the operator, or null when the engine does not implement it. */
 export function createKernel(opcode: i32): Kernel | null {
   switch (opcode) {
+    case BuiltinOperator.ABS: return new Abs();
     case BuiltinOperator.ADD: return new Add();
     case BuiltinOperator.AVERAGE_POOL_2D: return new Pool2D(true);
     case BuiltinOperator.CONV_2D: return new Conv2D();
     case BuiltinOperator.DEPTHWISE_CONV_2D: return new DepthwiseConv2D();
     case BuiltinOperator.DEQUANTIZE: return new Dequantize();
     case BuiltinOperator.FULLY_CONNECTED: return new FullyConnected();
+    case BuiltinOperator.HARD_SWISH: return new HardSwish();
+    case BuiltinOperator.L2_NORMALIZATION: return new L2Normalization();
+    case BuiltinOperator.LEAKY_RELU: return new LeakyRelu();
+    case BuiltinOperator.LOGISTIC: return new Logistic();
     case BuiltinOperator.MAX_POOL_2D: return new Pool2D(false);
+    case BuiltinOperator.NEG: return new Neg();
+    case BuiltinOperator.PRELU: return new Prelu();
     case BuiltinOperator.QUANTIZE: return new Quantize();
+    case BuiltinOperator.RELU: return new Relu(0, Infinity);
+    case BuiltinOperator.RELU_N1_TO_1: return new Relu(-1, 1);
+    case BuiltinOperator.RELU6: return new Relu(0, 6);
     case BuiltinOperator.RESHAPE: return new Reshape();
+    case BuiltinOperator.RSQRT: return new Rsqrt();
     case BuiltinOperator.SOFTMAX: return new Softmax();
+    case BuiltinOperator.TANH: return new Tanh();
     default: return null;
   }
 }

@@ -1,12 +1,16 @@
-// SOFTMAX, int8: TFLite's reference quantized softmax over the last axis, in gemmlowp fixed
-// point. Differences to the row maximum are scaled by beta * input_scale into 5 integer bits,
-// exponentiated, summed with 12 integer bits and normalised by the fixed-point reciprocal.
-// The output scale is 1/256 with zero point -128, as TFLite requires.
+// SOFTMAX over the last axis, TFLite's reference quantized kernels.
+// int8: in gemmlowp fixed point. Differences to the row maximum are scaled by beta * input_scale
+// into 5 integer bits, exponentiated, summed with 12 integer bits and normalised by the
+// fixed-point reciprocal. The output scale is 1/256 with zero point -128, as TFLite requires.
+// int16 (16x8): with two interpolated int16 tables built at prepare, exp on [-10, 0] and
+// 1 / (1 + x) on [0, 1]. Differences are scaled so that [-10, 0] spans 65535 steps; the sum of
+// exps (Q16.15) is normalised into the reciprocal table's range. Output scale 1/32768, zero point 0.
 
 import { fieldF32 } from "../flatbuffer";
 import { Graph } from "../graph";
 import { expOnNegativeValues, reciprocal, reciprocalBitsOverUnit, rescale } from "../gemmlowp";
-import { clamp, quantizedMultiplier, quantizedShift, quantizeMultiplier, roundingDivideByPOT, saturatingRoundingDoublingHighMul } from "../quant";
+import { clamp, multiplyByQuantizedMultiplier, quantizedMultiplier, quantizedShift, quantizeMultiplier, roundingDivideByPOT, saturatingRoundingDoublingHighMul } from "../quant";
+import { INT16_TABLE_SIZE, lookupInt16, populateInt16Table } from "../lut";
 import { OptionsType } from "../schema";
 import { TensorType } from "../tensor";
 import { checkQuantized, checkSameElementCount, checkType, operatorError, optionsOf } from "./kernel";
@@ -14,23 +18,33 @@ import { UnaryKernel } from "./unary_kernel";
 
 const SCALED_DIFF_INTEGER_BITS: i32 = 5;
 const ACCUMULATION_INTEGER_BITS: i32 = 12;
+// int16: the exp table covers differences down to -10 (exp(-10) is negligible in the sum).
+const EXP_TABLE_RANGE: f64 = 10.0;
+const INT16_RANGE: f64 = 65535.0;
 
 export class Softmax extends UnaryKernel {
   inputMultiplier: i32 = 0;
   inputLeftShift: i32 = 0;
   diffMin: i32 = 0;
 
+  /** int16 (16x8) tables: exp on [-10, 0] and 1 / (1 + x) on [0, 1]; empty for int8. */
+  expTable: StaticArray<i16> = [];
+  oneOverOnePlusXTable: StaticArray<i16> = [];
+
   prepare(graph: Graph): bool {
     const node = this.node;
     if (!this.bindUnary(graph)) return false;
     const input = this.input;
     const output = this.output;
-    if (!checkType(node, input, TensorType.INT8, "input") || !checkType(node, output, TensorType.INT8, "output")) return false;
+    const int16 = input.type == TensorType.INT16;
+    if (!int16 && !checkType(node, input, TensorType.INT8, "input")) return false;
+    if (!checkType(node, output, int16 ? TensorType.INT16 : TensorType.INT8, "output")) return false;
     if (!checkQuantized(node, input, "input") || !checkQuantized(node, output, "output") || !checkSameElementCount(node, input, output)) return false;
     if (input.rank < 1) return operatorError(node, "input must have at least one dimension");
+    const beta = fieldF32(optionsOf(node, OptionsType.SOFTMAX), 0, 1);
+    if (int16) return this.prepareInt16(beta);
     if (Math.abs(<f64>output.scale - 1.0 / 256) > 0.001 / 256 || output.zeroPoint != -128) return operatorError(node, "int8 output must have scale 1/256 and zero point -128");
 
-    const beta = fieldF32(optionsOf(node, OptionsType.SOFTMAX), 0, 1);
     // TFLite's PreprocessSoftmaxScaling: beta * input_scale in Q5.26, capped below 2^31.
     const realMultiplier = min<f64>(<f64>beta * <f64>input.scale * <f64>(1 << (31 - SCALED_DIFF_INTEGER_BITS)), 2147483647.0);
     quantizeMultiplier(realMultiplier);
@@ -44,7 +58,30 @@ export class Softmax extends UnaryKernel {
     return true;
   }
 
+  private prepareInt16(beta: f32): bool {
+    const node = this.node;
+    const input = this.input;
+    const output = this.output;
+    if (input.rank > 4) return operatorError(node, "int16 input must have 1 to 4 dimensions");
+    if (input.zeroPoint != 0 || output.zeroPoint != 0) return operatorError(node, "int16 input and output must have zero point 0");
+    if (Mathf.abs(output.scale - <f32>1 / 32768) > <f32>0.001 / 32768) return operatorError(node, "int16 output must have scale 1/32768");
+    // beta * input_scale (in float, as the reference) maps [-10, 0] onto [-65535, 0].
+    quantizeMultiplier(<f64>(input.scale * beta) / (EXP_TABLE_RANGE / INT16_RANGE));
+    this.inputMultiplier = quantizedMultiplier;
+    this.inputLeftShift = quantizedShift;
+    this.expTable = new StaticArray<i16>(INT16_TABLE_SIZE);
+    populateInt16Table(this.expTable, EXP_TABLE_RANGE / INT16_RANGE, i16.MAX_VALUE, 2.0 / INT16_RANGE, 0, (x: f64): f64 => Math.exp(x));
+    this.oneOverOnePlusXTable = new StaticArray<i16>(INT16_TABLE_SIZE);
+    populateInt16Table(this.oneOverOnePlusXTable, 1.0 / INT16_RANGE, i16.MIN_VALUE, 2.0 / INT16_RANGE, 0, (x: f64): f64 => 1.0 / (1.0 + x));
+    return true;
+  }
+
   eval(): void {
+    if (this.input.type == TensorType.INT16) this.evalInt16();
+    else this.evalInt8();
+  }
+
+  private evalInt8(): void {
     const input = this.input;
     const depth = input.dim(input.rank - 1);
     const rows = depth > 0 ? input.elementCount / depth : 0;
@@ -76,6 +113,44 @@ export class Softmax extends UnaryKernel {
       }
       inputRow += <usize>depth;
       outputRow += <usize>depth;
+    }
+  }
+
+  private evalInt16(): void {
+    const input = this.input;
+    const depth = input.dim(input.rank - 1);
+    const rows = depth > 0 ? input.elementCount / depth : 0;
+    const expTable = this.expTable;
+    let inputRow = input.data;
+    let outputRow = this.output.data;
+    for (let row = 0; row < rows; row++) {
+      let rowMax: i32 = i16.MIN_VALUE;
+      for (let c = 0; c < depth; c++) rowMax = max(rowMax, <i32>load<i16>(inputRow + (<usize>c << 1)));
+
+      // The exps are kept in the output row until the reciprocal of their sum is known.
+      let sumOfExps: i32 = 0; // Q16.15
+      for (let c = 0; c < depth; c++) {
+        const difference = <i32>load<i16>(inputRow + (<usize>c << 1)) - rowMax;
+        const scaled = multiplyByQuantizedMultiplier(difference, this.inputMultiplier, this.inputLeftShift);
+        const exponential = lookupInt16(expTable, clamp(scaled + i16.MAX_VALUE, i16.MIN_VALUE, i16.MAX_VALUE));
+        store<i16>(outputRow + (<usize>c << 1), <i16>exponential);
+        sumOfExps += exponential;
+      }
+
+      // sum = 2^k * (1 + x) with x in [0, 1): the table gives 1 / (1 + x), centred on the int16 range.
+      const headroomPlusOne = <i32>clz<u32>(<u32>sumOfExps);
+      const shiftedSum = <i32>((((<i64>sumOfExps) << (headroomPlusOne - 1)) + (1 << 13)) >> 14);
+      const centredSum = clamp(shiftedSum - ((1 << 15) + (1 << 16)), i16.MIN_VALUE, i16.MAX_VALUE);
+      const reciprocal = <i64>lookupInt16(this.oneOverOnePlusXTable, centredSum);
+      const rightShift = 31 - headroomPlusOne;
+      const rounding = <i64>(1 << (rightShift - 1));
+      for (let c = 0; c < depth; c++) {
+        const exponential = <i64>load<i16>(outputRow + (<usize>c << 1));
+        const value = <i32>((exponential * reciprocal + rounding) >> rightShift);
+        store<i16>(outputRow + (<usize>c << 1), <i16>clamp(value, 0, i16.MAX_VALUE));
+      }
+      inputRow += <usize>depth << 1;
+      outputRow += <usize>depth << 1;
     }
   }
 

@@ -11,6 +11,7 @@ const INT32_MAX = 2147483647;
 
 interface FixedPoint {
   srdhm(a: number, b: number): number;
+  srdhm16(a: number, b: number): number;
   rdbpot(x: number, exponent: number): number;
   mbqm(x: number, multiplier: number, shift: number): number;
   mbqmSingle(x: number, multiplier: number, shift: number): number;
@@ -22,6 +23,8 @@ interface FixedPoint {
   oneOverOnePlus(a: number): number;
   reciprocalValue(x: number, integerBits: number): number;
   reciprocalBits(x: number, integerBits: number): number;
+  invSqrtMultiplierOf(x: number): number;
+  invSqrtShiftOf(x: number): number;
 }
 
 let fp: FixedPoint;
@@ -44,6 +47,14 @@ test('saturating rounding doubling high multiply', () => {
   assert.is(fp.srdhm(-3, 1 << 30), -1, '-1.5 rounds toward +infinity (nudge 1 - 2^30)');
   assert.is(fp.srdhm(INT32_MAX, INT32_MAX), INT32_MAX - 1);
   assert.is(fp.srdhm(INT32_MIN, INT32_MAX), INT32_MIN + 1);
+});
+
+test('int16 saturating rounding doubling high multiply', () => {
+  assert.is(fp.srdhm16(-32768, -32768), 32767, 'the one overflow saturates');
+  assert.is(fp.srdhm16(16384, 16384), 8192, '0.5 * 0.5 = 0.25');
+  assert.is(fp.srdhm16(3, 16384), 2, '1.5 rounds up');
+  assert.is(fp.srdhm16(-3, 16384), -1, '-1.5 rounds toward +infinity (nudge 1 - 2^14)');
+  assert.is(fp.srdhm16(-32768, 32767), -32767);
 });
 
 test('rounding divide by power of two rounds half away from zero', () => {
@@ -108,6 +119,16 @@ test('gemmlowp exp, reciprocal', () => {
   assert.ok(Math.abs(fp.reciprocalValue(1 << 19, 12) / 2 ** 31 - 1) < 1e-6);
   assert.is(fp.reciprocalBits(3 << 19, 12), 1, '1/3 = (2/3) * 2^-1');
   assert.ok(Math.abs(fp.reciprocalValue(3 << 19, 12) / 2 ** 31 - 2 / 3) < 1e-6);
+});
+
+test('inverse square root multiplier: multiplier * 2^(shift - 31) is 1 / sqrt(x)', () => {
+  assert.is(fp.invSqrtMultiplierOf(0), INT32_MAX, '0 is taken as 1');
+  assert.is(fp.invSqrtShiftOf(1), 0);
+  for (const x of [2, 3, 4, 100, 65025, 1 << 28, 1 << 29, INT32_MAX]) {
+    const real = fp.invSqrtMultiplierOf(x) * 2 ** (fp.invSqrtShiftOf(x) - 31);
+    // Five Newton steps from 1 leave up to ~1e-6 of relative error (the reference's own).
+    assert.ok(Math.abs(real * Math.sqrt(x) - 1) < 1e-5, `1/sqrt(${x}) = ${real}`);
+  }
 });
 
 test.run();

@@ -4,11 +4,14 @@
 import {
   multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierSingleRounding, quantizedMultiplier, quantizedShift,
   quantizeMultiplier, roundHalfAwayFromZero, roundingDivideByPOT, saturatingRoundingDoublingHighMul,
-  saturatingRoundingMultiplyByPOT,
+  saturatingRoundingDoublingHighMulInt16, saturatingRoundingMultiplyByPOT,
 } from "../../assembly/quant";
-import { expOnNegativeValues, oneOverOnePlusX, reciprocal, reciprocalBitsOverUnit } from "../../assembly/gemmlowp";
+import {
+  expOnNegativeValues, invSqrtMultiplier, invSqrtQuantizedMultiplier, invSqrtShift, oneOverOnePlusX, reciprocal, reciprocalBitsOverUnit,
+} from "../../assembly/gemmlowp";
 
 export function srdhm(a: i32, b: i32): i32 { return saturatingRoundingDoublingHighMul(a, b); }
+export function srdhm16(a: i32, b: i32): i32 { return saturatingRoundingDoublingHighMulInt16(a, b); }
 export function rdbpot(x: i32, exponent: i32): i32 { return roundingDivideByPOT(x, exponent); }
 export function mbqm(x: i32, multiplier: i32, shift: i32): i32 { return multiplyByQuantizedMultiplier(x, multiplier, shift); }
 export function mbqmSingle(x: i32, multiplier: i32, shift: i32): i32 { return multiplyByQuantizedMultiplierSingleRounding(x, multiplier, shift); }
@@ -20,3 +23,5 @@ export function expNegative(a: i32, integerBits: i32): i32 { return expOnNegativ
 export function oneOverOnePlus(a: i32): i32 { return oneOverOnePlusX(a); }
 export function reciprocalValue(x: i32, integerBits: i32): i32 { return reciprocal(x, integerBits); }
 export function reciprocalBits(x: i32, integerBits: i32): i32 { reciprocal(x, integerBits); return reciprocalBitsOverUnit; }
+export function invSqrtMultiplierOf(x: i32): i32 { invSqrtQuantizedMultiplier(x); return invSqrtMultiplier; }
+export function invSqrtShiftOf(x: i32): i32 { invSqrtQuantizedMultiplier(x); return invSqrtShift; }
