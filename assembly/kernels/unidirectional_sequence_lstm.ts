@@ -190,7 +190,9 @@ export class UnidirectionalSequenceLstm extends Kernel {
     const cellState = graph.tensors[node.inputs[CELL_STATE]];
     this.outputState = outputState;
     this.cellState = cellState;
-    if (!outputState.isVariable || !cellState.isVariable) return operatorError(node, "the output and cell states must be variable tensors");
+    if (!outputState.isVariable || !cellState.isVariable || outputState.isConstant || cellState.isConstant) {
+      return operatorError(node, "the output and cell states must be variable tensors without data");
+    }
     if (!checkType(node, outputState, TensorType.INT8, "output state") || !checkType(node, cellState, TensorType.INT16, "cell state")) return false;
     if (!checkQuantized(node, outputState, "output state") || !checkQuantized(node, cellState, "cell state")) return false;
     if (outputState.elementCount != this.batches * this.outputSize || cellState.elementCount != this.batches * cells) {
@@ -207,6 +209,10 @@ export class UnidirectionalSequenceLstm extends Kernel {
     }
     const hidden = graph.tensors[node.intermediates[HIDDEN_INTERMEDIATE]];
     if (!checkQuantized(node, hidden, "hidden-state intermediate")) return false;
+    // With layer norm the reference reads all four gate scales, the unused CIFG input gate's too.
+    for (let g = 0; useLayerNorm && g < 4; g++) {
+      if (!checkQuantized(node, graph.tensors[node.intermediates[g]], "gate intermediate")) return false;
+    }
 
     // Log2 of the cell state scale, as TFLite's CheckedLog2 computes it in float.
     const cellScaleLog2 = Mathf.log(cellState.scale) * (<f32>1.0 / Mathf.log(2));
@@ -240,9 +246,7 @@ export class UnidirectionalSequenceLstm extends Kernel {
       // The gate's own scale: Q3.12, or the intermediate's scale when layer norm follows the matmuls.
       let gateScale = GATE_SCALE;
       if (useLayerNorm) {
-        const intermediate = graph.tensors[node.intermediates[g]];
-        if (!checkQuantized(node, intermediate, name + " gate intermediate")) return false;
-        gateScale = intermediate.scale;
+        gateScale = graph.tensors[node.intermediates[g]].scale;
         const layerNorm = graph.tensors[node.inputs[layerNormIndices[g]]];
         if (!this.checkVector(layerNorm, TensorType.INT16, cells, name + " layer norm coefficients")) return false;
         if (!checkQuantized(node, layerNorm, name + " layer norm coefficients")) return false;
