@@ -13,6 +13,7 @@ import {
   roundHalfAwayFromZeroF32, roundingDivideByPOT, saturatingRoundingDoublingHighMul, saturatingRoundingMultiplyByPOT,
 } from "../quant";
 import { OptionsType } from "../schema";
+import { hasError } from "../status";
 import { Tensor, TensorType } from "../tensor";
 import {
   checkConstant, checkQuantized, checkRank, checkType, Kernel, operatorError, optionalInput, optionsOf, outputTensor,
@@ -134,6 +135,7 @@ export class UnidirectionalSequenceLstm extends Kernel {
     if (!checkRank(node, input, 3, "input") || !checkQuantized(node, input, "input") || !checkQuantized(node, output, "output")) return false;
 
     const options = optionsOf(node, OptionsType.UNIDIRECTIONAL_SEQUENCE_LSTM);
+    if (hasError()) return false;
     // The integer kernel always uses sigmoid and tanh, whatever fused activation the options name.
     const cellClip = fieldF32(options, CELL_CLIP_FIELD, 0);
     const projectionClip = fieldF32(options, PROJECTION_CLIP_FIELD, 0);
@@ -303,8 +305,10 @@ export class UnidirectionalSequenceLstm extends Kernel {
     }
 
     // Four int16 gate buffers, then the int8 hidden values that the projection reads.
-    const stepCells = this.stepBatches * cells;
-    node.scratchBytes = 4 * 2 * stepCells + (projectionWeights != null ? stepCells : 0);
+    const stepCells = <i64>this.stepBatches * <i64>cells;
+    const scratchBytes = 4 * 2 * stepCells + (projectionWeights != null ? stepCells : 0);
+    if (scratchBytes > 0x7FFFFFFF) return operatorError(node, "the gate buffers need more than 2 GiB");
+    node.scratchBytes = <i32>scratchBytes;
     const gateCount = this.useCifg ? 3 : 4;
     const projectionMacs = projectionWeights != null ? <f64>this.outputSize * <f64>cells : 0;
     this.macs = <f64>this.steps * <f64>this.batches

@@ -22,6 +22,8 @@ interface FixedPoint {
   oneOverOnePlus(a: number): number;
   reciprocalValue(x: number, integerBits: number): number;
   reciprocalBits(x: number, integerBits: number): number;
+  logistic16(x: number, integerBits: number): number;
+  tanh16(x: number, integerBits: number): number;
 }
 
 let fp: FixedPoint;
@@ -108,6 +110,28 @@ test('gemmlowp exp, reciprocal', () => {
   assert.ok(Math.abs(fp.reciprocalValue(1 << 19, 12) / 2 ** 31 - 1) < 1e-6);
   assert.is(fp.reciprocalBits(3 << 19, 12), 1, '1/3 = (2/3) * 2^-1');
   assert.ok(Math.abs(fp.reciprocalValue(3 << 19, 12) / 2 ** 31 - 2 / 3) < 1e-6);
+});
+
+test('gemmlowp int16 logistic and tanh (Q0.15 results) over every int16 input', () => {
+  assert.is(fp.logistic16(0, 3), 1 << 14, 'logistic(0) is one half');
+  assert.is(fp.tanh16(0, 3), 0);
+  for (const integerBits of [0, 3, 4, 6]) {
+    const unit = 2 ** (15 - integerBits);
+    let logisticError = 0;
+    let tanhError = 0;
+    for (let x = -32768; x <= 32767; x++) {
+      const logistic = fp.logistic16(x, integerBits);
+      const tanh = fp.tanh16(x, integerBits);
+      logisticError = Math.max(logisticError, Math.abs(logistic / 32768 - 1 / (1 + Math.exp(-x / unit))));
+      tanhError = Math.max(tanhError, Math.abs(tanh / 32768 - Math.tanh(x / unit)));
+      if (x > -32768 && x !== 0) {
+        assert.is(logistic + fp.logistic16(-x, integerBits), 32767, `logistic(${x}) + logistic(${-x}) is One`);
+        assert.is(tanh, -fp.tanh16(-x, integerBits), `tanh is odd at ${x}`);
+      }
+    }
+    assert.ok(logisticError < 5e-4, `logistic with ${integerBits} integer bits is off by ${logisticError}`);
+    assert.ok(tanhError < 5e-4, `tanh with ${integerBits} integer bits is off by ${tanhError}`);
+  }
 });
 
 test.run();

@@ -6,7 +6,7 @@ import {
   quantizeMultiplier, roundHalfAwayFromZero, roundingDivideByPOT, saturatingRoundingDoublingHighMul,
   saturatingRoundingMultiplyByPOT,
 } from "../../assembly/quant";
-import { expOnNegativeValues, oneOverOnePlusX, reciprocal, reciprocalBitsOverUnit } from "../../assembly/gemmlowp";
+import { expOnNegativeValues, logisticQ15, oneOverOnePlusX, reciprocal, reciprocalBitsOverUnit, tanhQ15 } from "../../assembly/gemmlowp";
 
 export function srdhm(a: i32, b: i32): i32 { return saturatingRoundingDoublingHighMul(a, b); }
 export function rdbpot(x: i32, exponent: i32): i32 { return roundingDivideByPOT(x, exponent); }
@@ -20,3 +20,5 @@ export function expNegative(a: i32, integerBits: i32): i32 { return expOnNegativ
 export function oneOverOnePlus(a: i32): i32 { return oneOverOnePlusX(a); }
 export function reciprocalValue(x: i32, integerBits: i32): i32 { return reciprocal(x, integerBits); }
 export function reciprocalBits(x: i32, integerBits: i32): i32 { reciprocal(x, integerBits); return reciprocalBitsOverUnit; }
+export function logistic16(x: i32, integerBits: i32): i32 { return logisticQ15(x, integerBits); }
+export function tanh16(x: i32, integerBits: i32): i32 { return tanhQ15(x, integerBits); }
