@@ -279,8 +279,9 @@ export class UnidirectionalSequenceLstm extends Kernel {
         if (!this.checkVector(peephole, TensorType.INT16, cells, name + " peephole weights")) return false;
         if (!checkQuantized(node, peephole, name + " peephole weights")) return false;
         gate.peepholeWeights = peephole.data;
-        // 2^cellScale * weight scale / gate scale, in double as std::pow gives it.
-        if (!this.setMultiplier(<f64><f32>(Math.pow(2, this.cellScale) * <f64>peephole.scale / <f64>gateScale), name + " peephole")) return false;
+        // 2^cellScale * weight scale / gate scale, in double as std::pow gives it (cellScale is -15 to -9).
+        const cellStateScale = 1.0 / <f64>(1 << -this.cellScale);
+        if (!this.setMultiplier(<f64><f32>(cellStateScale * <f64>peephole.scale / <f64>gateScale), name + " peephole")) return false;
         gate.peepholeMultiplier = quantizedMultiplier;
         gate.peepholeShift = quantizedShift;
       }
