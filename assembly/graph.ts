@@ -12,6 +12,8 @@ export class Node {
   customCodeLength: i32 = 0;
   inputs: StaticArray<i32> = [];
   outputs: StaticArray<i32> = [];
+  /** Tensors that carry quantization parameters of values inside the operator (LSTM gates). */
+  intermediates: StaticArray<i32> = [];
   /** BuiltinOptions union member and table position in the model (0: no options). */
   optionsType: i32 = 0;
   options: u32 = 0;

@@ -14,6 +14,7 @@ import { readModel } from "./model";
 import { planArena } from "./planner";
 import { BuiltinOperator, operatorName } from "./schema";
 import { clearError, errorCode, fail, Status } from "./status";
+import { TensorType } from "./tensor";
 
 let modelPointer: usize = 0;
 let modelLength: u32 = 0;
@@ -97,8 +98,22 @@ export function init(): i32 {
     const node = model.nodes[n];
     if (node.scratchOffset >= 0) node.scratch = arenaPointer + <usize>node.scratchOffset;
   }
+  resetVariableTensors(model);
   graph = model;
   return Status.OK;
+}
+
+/**
+ * TFLite's ResetVariableTensor: variable (state) tensors start at zero bytes, except int8 ones,
+ * which start at their zero point (a real zero when the converter centred the range there).
+ */
+export function resetVariableTensors(model: Graph): void {
+  for (let t = 0; t < model.tensors.length; t++) {
+    const tensor = model.tensors[t];
+    if (!tensor.isVariable || tensor.isConstant || tensor.arenaOffset < 0) continue;
+    const value = tensor.type == TensorType.INT8 ? tensor.zeroPoint : 0;
+    memory.fill(tensor.data, <u8>value, <usize>tensor.byteSize);
+  }
 }
 
 function finish(): i32 {

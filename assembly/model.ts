@@ -216,8 +216,9 @@ function readOperators(graph: Graph, subgraph: u32, codes: u32): bool {
     node.version = fieldI32(code, OperatorCodeField.VERSION, 1);
     node.customCodeLength = fieldString(code, OperatorCodeField.CUSTOM_CODE);
     node.customCodePosition = bufferBase() + stringStart;
-    node.inputs = readOperatorTensors(table, OperatorField.INPUTS, graph, node, true);
-    node.outputs = readOperatorTensors(table, OperatorField.OUTPUTS, graph, node, false);
+    node.inputs = readOperatorTensors(table, OperatorField.INPUTS, graph, node, "input");
+    node.outputs = readOperatorTensors(table, OperatorField.OUTPUTS, graph, node, "output");
+    node.intermediates = readOperatorTensors(table, OperatorField.INTERMEDIATES, graph, node, "intermediate");
     node.optionsType = fieldU8(table, OperatorField.BUILTIN_OPTIONS_TYPE, 0);
     node.options = node.optionsType != 0 ? fieldTable(table, OperatorField.BUILTIN_OPTIONS) : 0;
     if (hasError()) return false;
@@ -227,7 +228,9 @@ function readOperators(graph: Graph, subgraph: u32, codes: u32): bool {
   return true;
 }
 
-function readOperatorTensors(table: u32, field: i32, graph: Graph, node: Node, optionalAllowed: bool): StaticArray<i32> {
+/** An operator's tensor list; only inputs may name no tensor (-1). */
+function readOperatorTensors(table: u32, field: i32, graph: Graph, node: Node, role: string): StaticArray<i32> {
+  const optionalAllowed = field == OperatorField.INPUTS;
   const vector = fieldVector(table, field, 4);
   const count = vectorLength(vector);
   const list = new StaticArray<i32>(count);
@@ -235,7 +238,7 @@ function readOperatorTensors(table: u32, field: i32, graph: Graph, node: Node, o
     const index = readI32(vectorElement(vector, i, 4));
     list[i] = index;
     if ((index == -1 && optionalAllowed) || (index >= 0 && index < graph.tensors.length)) continue;
-    invalid("operator " + node.index.toString() + " (" + operatorName(node.opcode) + ") " + (optionalAllowed ? "input " : "output ")
+    invalid("operator " + node.index.toString() + " (" + operatorName(node.opcode) + ") " + role + " "
       + i.toString() + " names tensor " + index.toString() + ", but the model has " + graph.tensors.length.toString());
     break;
   }

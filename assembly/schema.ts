@@ -50,6 +50,7 @@ export namespace OperatorField {
   export const OUTPUTS: i32 = 2;
   export const BUILTIN_OPTIONS_TYPE: i32 = 3;
   export const BUILTIN_OPTIONS: i32 = 4;
+  export const INTERMEDIATES: i32 = 8;
 }
 
 /** Members of the BuiltinOptions union (schema.fbs), named without the "Options" suffix. */

@@ -21,6 +21,7 @@ import { Reshape } from "./reshape";
 import { Rsqrt } from "./rsqrt";
 import { Softmax } from "./softmax";
 import { Tanh } from "./tanh";
+import { UnidirectionalSequenceLstm } from "./unidirectional_sequence_lstm";
 
 /** A fresh kernel for the operator, or null when the engine does not implement it. */
 export function createKernel(opcode: i32): Kernel | null {
@@ -47,6 +48,7 @@ export function createKernel(opcode: i32): Kernel | null {
     case BuiltinOperator.RSQRT: return new Rsqrt();
     case BuiltinOperator.SOFTMAX: return new Softmax();
     case BuiltinOperator.TANH: return new Tanh();
+    case BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM: return new UnidirectionalSequenceLstm();
     default: return null;
   }
 }

@@ -14,6 +14,7 @@ const IMPLEMENTED = new Set([
   'QUANTIZE', 'DEQUANTIZE',
   'RELU', 'RELU6', 'RELU_N1_TO_1', 'LEAKY_RELU', 'PRELU', 'HARD_SWISH', 'LOGISTIC', 'TANH', 'L2_NORMALIZATION',
   'ABS', 'NEG', 'RSQRT',
+  'UNIDIRECTIONAL_SEQUENCE_LSTM',
 ]);
 // The published models the engine core must run (issue: engine core acceptance).
 const REQUIRED = ['vww_96_int8', 'kws_ref_model', 'pretrainedResnet_quant', 'ad01_int8', 'person_detect',

@@ -25,6 +25,8 @@ interface FixedPoint {
   reciprocalBits(x: number, integerBits: number): number;
   invSqrtMultiplierOf(x: number): number;
   invSqrtShiftOf(x: number): number;
+  logistic16(x: number, integerBits: number): number;
+  tanh16(x: number, integerBits: number): number;
 }
 
 let fp: FixedPoint;
@@ -128,6 +130,28 @@ test('inverse square root multiplier: multiplier * 2^(shift - 31) is 1 / sqrt(x)
     const real = fp.invSqrtMultiplierOf(x) * 2 ** (fp.invSqrtShiftOf(x) - 31);
     // Five Newton steps from 1 leave up to ~1e-6 of relative error (the reference's own).
     assert.ok(Math.abs(real * Math.sqrt(x) - 1) < 1e-5, `1/sqrt(${x}) = ${real}`);
+  }
+});
+
+test('gemmlowp int16 logistic and tanh (Q0.15 results) over every int16 input', () => {
+  assert.is(fp.logistic16(0, 3), 1 << 14, 'logistic(0) is one half');
+  assert.is(fp.tanh16(0, 3), 0);
+  for (const integerBits of [0, 3, 4, 6]) {
+    const unit = 2 ** (15 - integerBits);
+    let logisticError = 0;
+    let tanhError = 0;
+    for (let x = -32768; x <= 32767; x++) {
+      const logistic = fp.logistic16(x, integerBits);
+      const tanh = fp.tanh16(x, integerBits);
+      logisticError = Math.max(logisticError, Math.abs(logistic / 32768 - 1 / (1 + Math.exp(-x / unit))));
+      tanhError = Math.max(tanhError, Math.abs(tanh / 32768 - Math.tanh(x / unit)));
+      if (x > -32768 && x !== 0) {
+        assert.is(logistic + fp.logistic16(-x, integerBits), 32767, `logistic(${x}) + logistic(${-x}) is One`);
+        assert.is(tanh, -fp.tanh16(-x, integerBits), `tanh is odd at ${x}`);
+      }
+    }
+    assert.ok(logisticError < 5e-4, `logistic with ${integerBits} integer bits is off by ${logisticError}`);
+    assert.ok(tanhError < 5e-4, `tanh with ${integerBits} integer bits is off by ${tanhError}`);
   }
 });
 

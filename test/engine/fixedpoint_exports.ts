@@ -7,7 +7,8 @@ import {
   saturatingRoundingDoublingHighMulInt16, saturatingRoundingMultiplyByPOT,
 } from "../../assembly/quant";
 import {
-  expOnNegativeValues, invSqrtMultiplier, invSqrtQuantizedMultiplier, invSqrtShift, oneOverOnePlusX, reciprocal, reciprocalBitsOverUnit,
+  expOnNegativeValues, invSqrtMultiplier, invSqrtQuantizedMultiplier, invSqrtShift, logisticQ15, oneOverOnePlusX, reciprocal,
+  reciprocalBitsOverUnit, tanhQ15,
 } from "../../assembly/gemmlowp";
 
 export function srdhm(a: i32, b: i32): i32 { return saturatingRoundingDoublingHighMul(a, b); }
@@ -25,3 +26,5 @@ export function reciprocalValue(x: i32, integerBits: i32): i32 { return reciproc
 export function reciprocalBits(x: i32, integerBits: i32): i32 { reciprocal(x, integerBits); return reciprocalBitsOverUnit; }
 export function invSqrtMultiplierOf(x: i32): i32 { invSqrtQuantizedMultiplier(x); return invSqrtMultiplier; }
 export function invSqrtShiftOf(x: i32): i32 { invSqrtQuantizedMultiplier(x); return invSqrtShift; }
+export function logistic16(x: i32, integerBits: i32): i32 { return logisticQ15(x, integerBits); }
+export function tanh16(x: i32, integerBits: i32): i32 { return tanhQ15(x, integerBits); }
