@@ -39,7 +39,8 @@ export class Conv2D extends WeightedKernel {
   }
 
   eval(): void {
-    if (this.wide) this.convolve<i16, i64>();
+    if (this.wideAccumulator) this.convolve<i16, i64>();
+    else if (this.wide) this.convolve<i16, i32>();
     else this.convolve<i8, i32>();
   }
 

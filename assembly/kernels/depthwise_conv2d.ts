@@ -5,7 +5,7 @@ import { fieldI8 } from "../flatbuffer";
 import { Graph } from "../graph";
 import { clamp } from "../quant";
 import { OptionsType } from "../schema";
-import { checkOutputShape, checkRank, operatorError, optionsOf } from "./kernel";
+import { checkOutputShape, checkRank, operatorError, optionsOf, unsupported } from "./kernel";
 import { WeightedKernel } from "./weighted_kernel";
 import { Window } from "./window";
 
@@ -16,6 +16,8 @@ export class DepthwiseConv2D extends WeightedKernel {
   prepare(graph: Graph): bool {
     const node = this.node;
     if (!this.bindWeighted(graph, 4)) return false;
+    // Unlike CONV_2D and FULLY_CONNECTED, TFLite's 16x8 depthwise kernel takes only an int64 bias.
+    if (this.wide && !this.wideAccumulator) return unsupported(node, "16x8 mode needs an int64 bias");
     const input = this.input;
     const filter = this.filter;
     if (!checkRank(node, input, 4, "input") || !checkRank(node, this.output, 4, "output")) return false;

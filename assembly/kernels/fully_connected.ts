@@ -40,7 +40,8 @@ export class FullyConnected extends WeightedKernel {
   }
 
   eval(): void {
-    if (this.wide) this.multiply<i16, i64>();
+    if (this.wideAccumulator) this.multiply<i16, i64>();
+    else if (this.wide) this.multiply<i16, i32>();
     else this.multiply<i8, i32>();
   }
 

@@ -1,8 +1,9 @@
 // What CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED share: constant int8 weights with
 // per-tensor or per-output-channel scales, an optional bias, and the per-channel requantization
 // of the accumulators to the output. Activations are int8 with an int32 bias, or int16 with zero
-// point 0 and an int64 bias (TFLite's 16x8 mode, whose reference kernels accumulate in 64 bits).
-// The kernels' eval loops are generic over the activation and accumulator types.
+// point 0 (TFLite's 16x8 mode) with an int64 bias, or an int32 one where TFLite takes it. The
+// reference accumulates in the bias type, so the kernels' eval loops are generic over the
+// activation type and the accumulator type.
 
 import { Graph } from "../graph";
 import {
@@ -25,8 +26,10 @@ export class WeightedKernel extends Kernel {
   outputOffset: i32 = 0;
   outputMin: i32 = 0;
   outputMax: i32 = 0;
-  /** 16x8 mode: int16 activations, int64 bias and accumulators. */
+  /** 16x8 mode: int16 activations. */
   wide: bool = false;
+  /** int64 bias and accumulators: 16x8 mode unless the bias is int32. */
+  wideAccumulator: bool = false;
 
   /** Binds and checks input, filter (of the given rank), optional bias and output. */
   bindWeighted(graph: Graph, filterRank: i32): bool {
@@ -47,6 +50,8 @@ export class WeightedKernel extends Kernel {
     if (!checkQuantized(node, input, "input") || !checkQuantized(node, filter, "filter") || !checkQuantized(node, output, "output")) return false;
     this.wide = input.type == TensorType.INT16;
     if (this.wide && (input.zeroPoint != 0 || output.zeroPoint != 0)) return operatorError(node, "int16 input and output must have zero point 0");
+    const bias = this.bias;
+    this.wideAccumulator = this.wide && (bias == null || bias.type != TensorType.INT32);
     return true;
   }
 
@@ -61,7 +66,7 @@ export class WeightedKernel extends Kernel {
     if (filter.quantizationCount != 1 && filter.quantizationCount != channels) {
       return operatorError(node, "filter needs 1 or " + channels.toString() + " scales");
     }
-    if (bias != null && !checkBias(node, bias, channels, this.wide ? TensorType.INT64 : TensorType.INT32)) return false;
+    if (bias != null && !checkBias(node, bias, channels, this.wideAccumulator ? TensorType.INT64 : TensorType.INT32)) return false;
     this.quantization = convolutionQuantization(this.input, filter, this.output, channels);
     if (this.quantization.largestShift > maxShift) {
       return operatorError(node, "input scale x filter scale / output scale must be below 2^" + maxShift.toString());
@@ -89,7 +94,7 @@ export class WeightedKernel extends Kernel {
 
   /** The largest multiplier exponent requantizeConvolution takes for this kernel's accumulators. */
   convolutionMaxShift(): i32 {
-    return this.wide ? MAX_WIDE_MULTIPLIER_SHIFT : MAX_MULTIPLIER_SHIFT;
+    return this.wideAccumulator ? MAX_WIDE_MULTIPLIER_SHIFT : MAX_MULTIPLIER_SHIFT;
   }
 
   /**
