@@ -64,7 +64,7 @@ export class Svdf extends Kernel {
     if (!checkType(node, weightsFeature, TensorType.INT8, "weights_feature") || !checkType(node, weightsTime, TensorType.INT16, "weights_time")
       || !checkType(node, state, TensorType.INT16, "activation state") || !checkType(node, output, TensorType.INT8, "output")) return false;
     if (!checkConstant(node, weightsFeature, "weights_feature") || !checkConstant(node, weightsTime, "weights_time")) return false;
-    if (!state.isVariable) return operatorError(node, "activation state " + tensorLabel(state) + " must be a variable tensor");
+    if (!state.isVariable || state.isConstant) return operatorError(node, "activation state " + tensorLabel(state) + " must be a variable tensor without data");
     if (!checkRank(node, input, 2, "input") || !checkRank(node, weightsFeature, 2, "weights_feature")
       || !checkRank(node, weightsTime, 2, "weights_time") || !checkRank(node, state, 2, "activation state")) return false;
 
