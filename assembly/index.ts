@@ -7,7 +7,7 @@
 // UTF-8 message. Query functions return -1 (or 0) for an index out of range; nothing traps.
 
 import { Graph } from "./graph";
-import { arenaBytes, currentGraph, init, invoke, reserveModel } from "./interpreter";
+import { arenaBytes, currentGraph, init, invoke, reserveModel, reset } from "./interpreter";
 import { heapBytes, setMemoryLimit } from "./memory";
 import { operatorName } from "./schema";
 import { errorCode, errorMessageLength, errorMessagePointer } from "./status";
@@ -42,6 +42,11 @@ export function tq_init(): i32 {
 
 export function tq_invoke(): i32 {
   return invoke();
+}
+
+/** Restores every variable (state) tensor to its value after tq_init. */
+export function tq_reset(): i32 {
+  return reset();
 }
 
 export function tq_error_code(): i32 {

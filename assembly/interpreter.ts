@@ -11,6 +11,7 @@ import { createKernel } from "./kernels/registry";
 import { Kernel, operatorLabel } from "./kernels/kernel";
 import { allocate, reserve, resetHeap } from "./memory";
 import { readModel } from "./model";
+import { TensorType } from "./tensor";
 import { planArena } from "./planner";
 import { BuiltinOperator, operatorName } from "./schema";
 import { clearError, errorCode, fail, Status } from "./status";
@@ -98,21 +99,29 @@ export function init(): i32 {
     const node = model.nodes[n];
     if (node.scratchOffset >= 0) node.scratch = arenaPointer + <usize>node.scratchOffset;
   }
-  resetVariableTensors(model);
+  resetVariables(model);
   graph = model;
   return Status.OK;
 }
 
-/**
- * TFLite's ResetVariableTensor: variable (state) tensors start at zero bytes, except int8 ones,
- * which start at their zero point (a real zero when the converter centred the range there).
- */
-export function resetVariableTensors(model: Graph): void {
+/** Puts every variable tensor (recurrent state) back to its initial value; the model stays loaded. */
+export function reset(): i32 {
+  const model = graph;
+  clearError();
+  if (model == null) {
+    fail(Status.NOT_READY, "reset before a model was initialised successfully");
+    return Status.NOT_READY;
+  }
+  resetVariables(model);
+  return Status.OK;
+}
+
+/** TFLite's ResetVariableTensor: every byte 0, except int8 tensors, which hold their zero point. */
+function resetVariables(model: Graph): void {
   for (let t = 0; t < model.tensors.length; t++) {
     const tensor = model.tensors[t];
     if (!tensor.isVariable || tensor.isConstant || tensor.arenaOffset < 0) continue;
-    const value = tensor.type == TensorType.INT8 ? tensor.zeroPoint : 0;
-    memory.fill(tensor.data, <u8>value, <usize>tensor.byteSize);
+    memory.fill(tensor.data, tensor.type == TensorType.INT8 ? <u8>tensor.zeroPoint : 0, <usize>tensor.byteSize);
   }
 }
 

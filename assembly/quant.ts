@@ -58,6 +58,18 @@ export function multiplyByQuantizedMultiplierSingleRounding(x: i64, multiplier: 
   return <i32>((x * <i64>multiplier + (<i64>1 << (totalShift - 1))) >> totalShift);
 }
 
+/**
+ * TFLite's MultiplyByQuantizedMultiplier for 64-bit accumulators (16x8 kernels): the multiplier
+ * is first rounded to 16 bits, then round(x * reduced / 2^(15 - shift)) in one step.
+ */
+// @ts-ignore: decorator
+@inline
+export function multiplyByQuantizedMultiplierWide(x: i64, multiplier: i32, shift: i32): i32 {
+  const reducedMultiplier = multiplier < 0x7FFF0000 ? (multiplier + (1 << 15)) >> 16 : 0x7FFF;
+  const totalShift = <i64>(15 - shift);
+  return <i32>((x * <i64>reducedMultiplier + (<i64>1 << (totalShift - 1))) >> totalShift);
+}
+
 /** The gemmlowp barrel: x * 2^exponent, saturating when shifting left, rounding when shifting right. */
 export function saturatingRoundingMultiplyByPOT(x: i32, exponent: i32): i32 {
   if (exponent == 0) return x;
@@ -179,6 +191,8 @@ export function clamp(value: i32, low: i32, high: i32): i32 {
 }
 
 export const MAX_MULTIPLIER_SHIFT: i32 = 30;
+/** multiplyByQuantizedMultiplierWide shifts right by 15 - shift, which must stay positive. */
+export const MAX_WIDE_MULTIPLIER_SHIFT: i32 = 14;
 
 /** Per-output-channel requantization of a convolution: multiplier and shift for each channel. */
 export class ChannelQuantization {

@@ -26,6 +26,9 @@
  *   5. tq_invoke(), then read the outputs at tq_tensor_data(t). Repeat 4-5 per inference:
  *      activations share arena bytes, so an invoke may overwrite its inputs; write every
  *      input before each tq_invoke. Outputs stay valid until the next tq_invoke or load.
+ *   6. Recurrent models (SVDF, LSTM) keep state in variable tensors that carry over from one
+ *      tq_invoke to the next; tq_reset() puts it back to its initial value, e.g. between two
+ *      independent input sequences.
  *   Errors: a failing call returns a non-zero status (tq_model_reserve returns offset 0);
  *   tq_error_code() is that status and the message is tq_error_length() UTF-8 bytes at
  *   tq_error_message() (not NUL-terminated). The engine does not trap on a bad model or bad
@@ -73,7 +76,7 @@ typedef uint32_t tq_offset;
 #define TQ_UNSUPPORTED_TYPE     3 /* an element type, or a type combination, not supported */
 #define TQ_INVALID_MODEL        4 /* well-formed but inconsistent: shapes, quantization, ... */
 #define TQ_OUT_OF_MEMORY        5 /* over tq_set_memory_limit, or the runtime refused to grow */
-#define TQ_NOT_READY            6 /* tq_init without a reserved model, tq_invoke before tq_init */
+#define TQ_NOT_READY            6 /* tq_init without a reserved model, tq_invoke/tq_reset before tq_init */
 #define TQ_INVALID_ARGUMENT     7 /* e.g. tq_model_reserve of fewer than 8 bytes */
 
 /* Tensor element types returned by tq_tensor_type: TFLite's TensorType numbering. These are
@@ -127,10 +130,16 @@ typedef int32_t tq_init_fn(void);
    successful tq_init. Allocates nothing; memory does not grow. */
 typedef int32_t tq_invoke_fn(void);
 
+/* Restores every variable tensor (the state of recurrent operators) to the value it had after
+   tq_init, as TFLite's ResetVariableTensors does: all bytes 0, int8 tensors their zero point.
+   Inputs, outputs and the loaded model are kept. Returns TQ_OK, or TQ_NOT_READY before a
+   successful tq_init. Allocates nothing. */
+typedef int32_t tq_reset_fn(void);
+
 /* ---- Errors ---------------------------------------------------------------------------- */
 
-/* Status of the last failure of tq_model_reserve, tq_init or tq_invoke; TQ_OK after a
-   successful tq_model_reserve or tq_init. */
+/* Status of the last failure of tq_model_reserve, tq_init, tq_invoke or tq_reset; TQ_OK after
+   a successful tq_model_reserve, tq_init or tq_reset. */
 typedef int32_t tq_error_code_fn(void);
 
 /* Offset of the error message: tq_error_length() UTF-8 bytes (at most 512), no NUL. */
@@ -216,6 +225,7 @@ typedef tq_offset tq_text_fn(void);
   X(tq_model_reserve, i, i)            \
   X(tq_init, i, )                      \
   X(tq_invoke, i, )                    \
+  X(tq_reset, i, )                     \
   X(tq_error_code, i, )                \
   X(tq_error_message, i, )             \
   X(tq_error_length, i, )              \

@@ -190,6 +190,14 @@ export class Interpreter {
     this.core.call(() => this.core.exports.tq_invoke());
   }
 
+  /**
+   * Restores the state of recurrent operators (the model's variable tensors) to its value after
+   * loading, so that the next invoke starts a new sequence; inputs and outputs are kept.
+   */
+  reset(): void {
+    this.core.call(() => this.core.exports.tq_reset());
+  }
+
   /** A copy of output i: raw values in the tensor's dtype, or dequantized floats with 'float'. */
   output(i: number, mode: OutputMode = 'raw'): TypedArray {
     const info = this.slot(this.outputs, i, 'output');
@@ -202,8 +210,18 @@ export class Interpreter {
 
   /** Raw bytes of output i (a copy). */
   outputBytes(i: number): Uint8Array {
-    const info = this.slot(this.outputs, i, 'output');
-    return this.core.bytes(this.core.exports.tq_tensor_data(info.index), info.bytes).slice();
+    return this.tensorBytes(this.slot(this.outputs, i, 'output').index);
+  }
+
+  /**
+   * A copy of the bytes of any tensor `index`: a constant, a variable (the state of a recurrent
+   * operator), or an activation, which holds whatever was last written to its arena bytes.
+   */
+  tensorBytes(index: number): Uint8Array {
+    const info = this.tensor(index);
+    const address = this.core.exports.tq_tensor_data(index);
+    if (address === 0 && info.bytes > 0) throw new TinyqError('INVALID_ARGUMENT', `tensor ${index} (${info.name}) has no data: no operator uses it`);
+    return this.core.bytes(address, info.bytes).slice();
   }
 
   /** The address of a tensor's data in engine memory (tests and tools). */

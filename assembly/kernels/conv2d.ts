@@ -1,9 +1,9 @@
-// CONV_2D, int8 with per-channel weights: TFLite's reference ConvPerChannel.
-// Input NHWC, filter [out_channels, height, width, in_channels / groups], int32 bias.
+// CONV_2D with per-channel weights: TFLite's reference ConvPerChannel, int8 or 16x8.
+// Input NHWC, filter [out_channels, height, width, in_channels / groups], bias per output channel.
 
 import { fieldI8 } from "../flatbuffer";
 import { Graph } from "../graph";
-import { clamp, multiplyByQuantizedMultiplier } from "../quant";
+import { clamp } from "../quant";
 import { OptionsType } from "../schema";
 import { checkOutputShape, checkRank, operatorError, optionsOf } from "./kernel";
 import { WeightedKernel } from "./weighted_kernel";
@@ -33,12 +33,18 @@ export class Conv2D extends WeightedKernel {
     window.filterWidth = filter.dim(2);
     if (!window.resolve(node, input.dim(1), input.dim(2))) return false;
     if (!checkOutputShape(node, this.output, [input.dim(0), window.outputHeight, window.outputWidth, outputChannels])) return false;
-    if (!this.prepareQuantization(outputChannels, window.activation)) return false;
+    if (!this.prepareQuantization(outputChannels, window.activation, this.convolutionMaxShift())) return false;
     this.macs = <f64>this.output.elementCount * <f64>(filter.dim(1) * filter.dim(2) * filterDepth);
     return true;
   }
 
   eval(): void {
+    if (this.wideAccumulator) this.convolve<i16, i64>();
+    else if (this.wide) this.convolve<i16, i32>();
+    else this.convolve<i8, i32>();
+  }
+
+  private convolve<TActivation, TAccumulator>(): void {
     const input = this.input;
     const output = this.output;
     const window = this.window;
@@ -68,24 +74,25 @@ export class Conv2D extends WeightedKernel {
           const inXOrigin = outX * window.strideWidth - window.paddingWidth;
           for (let outChannel = 0; outChannel < outputChannels; outChannel++) {
             const groupStart = (outChannel / channelsPerGroup) * filterDepth;
-            let accumulator: i32 = 0;
+            let accumulator: TAccumulator = 0;
             for (let filterY = 0; filterY < filterHeight; filterY++) {
               const inY = inYOrigin + window.dilationHeight * filterY;
               if (inY < 0 || inY >= inputHeight) continue;
               for (let filterX = 0; filterX < filterWidth; filterX++) {
                 const inX = inXOrigin + window.dilationWidth * filterX;
                 if (inX < 0 || inX >= inputWidth) continue;
-                const inputRow = inputData + <usize>(((b * inputHeight + inY) * inputWidth + inX) * inputDepth + groupStart);
+                const inputRow = inputData + (<usize>(((b * inputHeight + inY) * inputWidth + inX) * inputDepth + groupStart) << alignof<TActivation>());
                 const filterRow = filterData + <usize>(((outChannel * filterHeight + filterY) * filterWidth + filterX) * filterDepth);
                 for (let c = 0; c < filterDepth; c++) {
-                  accumulator += <i32>load<i8>(filterRow + c) * (<i32>load<i8>(inputRow + c) + inputOffset);
+                  const inputValue = <i32>load<TActivation>(inputRow + (<usize>c << alignof<TActivation>()));
+                  accumulator += <TAccumulator>(<i32>load<i8>(filterRow + c) * (inputValue + inputOffset));
                 }
               }
             }
-            if (biasData != 0) accumulator += load<i32>(biasData + (<usize>outChannel << 2));
-            accumulator = multiplyByQuantizedMultiplier(accumulator, unchecked(multipliers[outChannel]), unchecked(shifts[outChannel]));
-            store<i8>(outputPointer, <i8>clamp(accumulator + this.outputOffset, this.outputMin, this.outputMax));
-            outputPointer++;
+            if (biasData != 0) accumulator += WeightedKernel.biasOf<TAccumulator>(biasData, outChannel);
+            const scaled = WeightedKernel.requantizeConvolution<TAccumulator>(accumulator, unchecked(multipliers[outChannel]), unchecked(shifts[outChannel]));
+            store<TActivation>(outputPointer, <TActivation>clamp(scaled + this.outputOffset, this.outputMin, this.outputMax));
+            outputPointer += sizeof<TActivation>();
           }
         }
       }

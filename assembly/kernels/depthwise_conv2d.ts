@@ -1,11 +1,11 @@
-// DEPTHWISE_CONV_2D, int8 with per-channel weights: TFLite's reference DepthwiseConvPerChannel.
-// Input NHWC, filter [1, height, width, in_channels * depth_multiplier], int32 bias.
+// DEPTHWISE_CONV_2D with per-channel weights: TFLite's reference DepthwiseConvPerChannel, int8 or
+// 16x8. Input NHWC, filter [1, height, width, in_channels * depth_multiplier], bias per output channel.
 
 import { fieldI8 } from "../flatbuffer";
 import { Graph } from "../graph";
-import { clamp, multiplyByQuantizedMultiplier } from "../quant";
+import { clamp } from "../quant";
 import { OptionsType } from "../schema";
-import { checkOutputShape, checkRank, operatorError, optionsOf } from "./kernel";
+import { checkOutputShape, checkRank, operatorError, optionsOf, unsupported } from "./kernel";
 import { WeightedKernel } from "./weighted_kernel";
 import { Window } from "./window";
 
@@ -16,6 +16,8 @@ export class DepthwiseConv2D extends WeightedKernel {
   prepare(graph: Graph): bool {
     const node = this.node;
     if (!this.bindWeighted(graph, 4)) return false;
+    // Unlike CONV_2D and FULLY_CONNECTED, TFLite's 16x8 depthwise kernel takes only an int64 bias.
+    if (this.wide && !this.wideAccumulator) return unsupported(node, "16x8 mode needs an int64 bias");
     const input = this.input;
     const filter = this.filter;
     if (!checkRank(node, input, 4, "input") || !checkRank(node, this.output, 4, "output")) return false;
@@ -34,12 +36,17 @@ export class DepthwiseConv2D extends WeightedKernel {
     window.filterWidth = filter.dim(2);
     if (!window.resolve(node, input.dim(1), input.dim(2))) return false;
     if (!checkOutputShape(node, this.output, [input.dim(0), window.outputHeight, window.outputWidth, outputChannels])) return false;
-    if (!this.prepareQuantization(outputChannels, window.activation)) return false;
+    if (!this.prepareQuantization(outputChannels, window.activation, this.convolutionMaxShift())) return false;
     this.macs = <f64>this.output.elementCount * <f64>(filter.dim(1) * filter.dim(2));
     return true;
   }
 
   eval(): void {
+    if (this.wide) this.convolve<i16, i64>();
+    else this.convolve<i8, i32>();
+  }
+
+  private convolve<TActivation, TAccumulator>(): void {
     const input = this.input;
     const output = this.output;
     const window = this.window;
@@ -68,22 +75,23 @@ export class DepthwiseConv2D extends WeightedKernel {
           const inXOrigin = outX * window.strideWidth - window.paddingWidth;
           for (let outChannel = 0; outChannel < outputChannels; outChannel++) {
             const inChannel = outChannel / depthMultiplier;
-            let accumulator: i32 = 0;
+            let accumulator: TAccumulator = 0;
             for (let filterY = 0; filterY < filterHeight; filterY++) {
               const inY = inYOrigin + window.dilationHeight * filterY;
               if (inY < 0 || inY >= inputHeight) continue;
               for (let filterX = 0; filterX < filterWidth; filterX++) {
                 const inX = inXOrigin + window.dilationWidth * filterX;
                 if (inX < 0 || inX >= inputWidth) continue;
-                const inputValue = <i32>load<i8>(inputData + <usize>(((b * inputHeight + inY) * inputWidth + inX) * inputDepth + inChannel));
+                const inputIndex = ((b * inputHeight + inY) * inputWidth + inX) * inputDepth + inChannel;
+                const inputValue = <i32>load<TActivation>(inputData + (<usize>inputIndex << alignof<TActivation>()));
                 const filterValue = <i32>load<i8>(filterData + <usize>((filterY * filterWidth + filterX) * outputChannels + outChannel));
-                accumulator += filterValue * (inputValue + inputOffset);
+                accumulator += <TAccumulator>(filterValue * (inputValue + inputOffset));
               }
             }
-            if (biasData != 0) accumulator += load<i32>(biasData + (<usize>outChannel << 2));
-            accumulator = multiplyByQuantizedMultiplier(accumulator, unchecked(multipliers[outChannel]), unchecked(shifts[outChannel]));
-            store<i8>(outputPointer, <i8>clamp(accumulator + this.outputOffset, this.outputMin, this.outputMax));
-            outputPointer++;
+            if (biasData != 0) accumulator += WeightedKernel.biasOf<TAccumulator>(biasData, outChannel);
+            const scaled = WeightedKernel.requantizeConvolution<TAccumulator>(accumulator, unchecked(multipliers[outChannel]), unchecked(shifts[outChannel]));
+            store<TActivation>(outputPointer, <TActivation>clamp(scaled + this.outputOffset, this.outputMin, this.outputMax));
+            outputPointer += sizeof<TActivation>();
           }
         }
       }

@@ -1,11 +1,11 @@
-// DEQUANTIZE: int8/uint8 to float32, scale * (q - zero_point) in double then rounded to float,
-// as TFLite's reference Dequantize computes it.
+// DEQUANTIZE: int8/uint8/int16 to float32, scale * (q - zero_point) in double then rounded to
+// float, as TFLite's reference Dequantize computes it.
 
 import { Graph } from "../graph";
 import { TensorType } from "../tensor";
 import { checkQuantized, checkSameElementCount, checkType, tensorLabel, unsupported } from "./kernel";
 import { UnaryKernel } from "./unary_kernel";
-import { isEightBit } from "./quantize";
+import { checkInt16ZeroPoint, isEightBit, loadQuantized } from "./quantize";
 
 export class Dequantize extends UnaryKernel {
   prepare(graph: Graph): bool {
@@ -13,20 +13,18 @@ export class Dequantize extends UnaryKernel {
     if (!this.bindUnary(graph)) return false;
     const input = this.input;
     const output = this.output;
-    if (!isEightBit(input.type)) return unsupported(node, "input " + tensorLabel(input) + " must be int8 or uint8");
+    if (!isEightBit(input.type) && input.type != TensorType.INT16) return unsupported(node, "input " + tensorLabel(input) + " must be int8, uint8 or int16");
     if (!checkType(node, output, TensorType.FLOAT32, "output")) return false;
-    return checkQuantized(node, input, "input") && checkSameElementCount(node, input, output);
+    return checkQuantized(node, input, "input") && checkInt16ZeroPoint(node, input, "input") && checkSameElementCount(node, input, output);
   }
 
   eval(): void {
     const input = this.input;
     const scale = <f64>input.scale;
     const zeroPoint = input.zeroPoint;
-    const signedInput = input.type == TensorType.INT8;
     const outputData = this.output.data;
     for (let i = 0; i < input.elementCount; i++) {
-      const value = signedInput ? <i32>load<i8>(input.data + i) : <i32>load<u8>(input.data + i);
-      store<f32>(outputData + (<usize>i << 2), <f32>(scale * <f64>(value - zeroPoint)));
+      store<f32>(outputData + (<usize>i << 2), <f32>(scale * <f64>(loadQuantized(input, i) - zeroPoint)));
     }
   }
 }

@@ -1,5 +1,5 @@
-// FULLY_CONNECTED, int8: TFLite's reference integer FullyConnected.
-// Input [..., depth] seen as [batches, depth], filter [units, depth], optional int32 bias [units].
+// FULLY_CONNECTED: TFLite's reference integer FullyConnected, int8 or 16x8.
+// Input [..., depth] seen as [batches, depth], filter [units, depth], optional bias [units].
 // Weights may be per-tensor or per-channel (one scale per unit).
 
 import { fieldI8 } from "../flatbuffer";
@@ -40,6 +40,12 @@ export class FullyConnected extends WeightedKernel {
   }
 
   eval(): void {
+    if (this.wideAccumulator) this.multiply<i16, i64>();
+    else if (this.wide) this.multiply<i16, i32>();
+    else this.multiply<i8, i32>();
+  }
+
+  private multiply<TActivation, TAccumulator>(): void {
     const units = this.filter.dim(0);
     const depth = this.filter.dim(1);
     const filterData = this.filter.data;
@@ -52,16 +58,18 @@ export class FullyConnected extends WeightedKernel {
     for (let b = 0; b < this.batches; b++) {
       for (let unit = 0; unit < units; unit++) {
         const filterRow = filterData + <usize>(unit * depth);
-        let accumulator: i32 = 0;
+        let accumulator: TAccumulator = 0;
         for (let d = 0; d < depth; d++) {
-          accumulator += <i32>load<i8>(filterRow + d) * (<i32>load<i8>(inputRow + d) + inputOffset);
+          const inputValue = <i32>load<TActivation>(inputRow + (<usize>d << alignof<TActivation>()));
+          accumulator += <TAccumulator>(<i32>load<i8>(filterRow + d) * (inputValue + inputOffset));
         }
-        if (biasData != 0) accumulator += load<i32>(biasData + (<usize>unit << 2));
-        accumulator = multiplyByQuantizedMultiplierSingleRounding(accumulator, unchecked(multipliers[unit]), unchecked(shifts[unit]));
-        store<i8>(outputPointer, <i8>clamp(accumulator + this.outputOffset, this.outputMin, this.outputMax));
-        outputPointer++;
+        if (biasData != 0) accumulator += WeightedKernel.biasOf<TAccumulator>(biasData, unit);
+        // Unlike the convolutions, the reference rounds once for both accumulator widths.
+        const scaled = multiplyByQuantizedMultiplierSingleRounding(<i64>accumulator, unchecked(multipliers[unit]), unchecked(shifts[unit]));
+        store<TActivation>(outputPointer, <TActivation>clamp(scaled + this.outputOffset, this.outputMin, this.outputMax));
+        outputPointer += sizeof<TActivation>();
       }
-      inputRow += <usize>depth;
+      inputRow += <usize>depth << alignof<TActivation>();
     }
   }
 }

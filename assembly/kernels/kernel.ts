@@ -113,9 +113,9 @@ export function checkOutputShape(node: Node, output: Tensor, expected: StaticArr
   return operatorError(node, "output " + tensorLabel(output) + " should have shape " + shapeString(expected));
 }
 
-/** An int32 bias with one value per output channel. */
-export function checkBias(node: Node, bias: Tensor, channels: i32): bool {
-  if (!checkType(node, bias, TensorType.INT32, "bias") || !checkConstant(node, bias, "bias")) return false;
+/** A constant bias of the given type (int32 unless said) with one value per output channel. */
+export function checkBias(node: Node, bias: Tensor, channels: i32, type: i32 = TensorType.INT32): bool {
+  if (!checkType(node, bias, type, "bias") || !checkConstant(node, bias, "bias")) return false;
   if (bias.elementCount != channels) return operatorError(node, "bias " + tensorLabel(bias) + " needs " + channels.toString() + " values");
   return true;
 }

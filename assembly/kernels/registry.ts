@@ -22,6 +22,7 @@ import { Rsqrt } from "./rsqrt";
 import { Softmax } from "./softmax";
 import { Tanh } from "./tanh";
 import { UnidirectionalSequenceLstm } from "./unidirectional_sequence_lstm";
+import { Svdf } from "./svdf";
 
 /** A fresh kernel for the operator, or null when the engine does not implement it. */
 export function createKernel(opcode: i32): Kernel | null {
@@ -49,6 +50,7 @@ export function createKernel(opcode: i32): Kernel | null {
     case BuiltinOperator.SOFTMAX: return new Softmax();
     case BuiltinOperator.TANH: return new Tanh();
     case BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM: return new UnidirectionalSequenceLstm();
+    case BuiltinOperator.SVDF: return new Svdf();
     default: return null;
   }
 }

@@ -1,7 +1,8 @@
 // SOFTMAX over the last axis, TFLite's reference quantized kernels.
 // int8: in gemmlowp fixed point. Differences to the row maximum are scaled by beta * input_scale
 // into 5 integer bits, exponentiated, summed with 12 integer bits and normalised by the
-// fixed-point reciprocal. The output scale is 1/256 with zero point -128, as TFLite requires.
+// fixed-point reciprocal. The output is int8 (scale 1/256, zero point -128) or int16 (scale 1/65536,
+// zero point -32768), as TFLite requires.
 // int16 (16x8): with two interpolated int16 tables built at prepare, exp on [-10, 0] and
 // 1 / (1 + x) on [0, 1]. Differences are scaled so that [-10, 0] spans 65535 steps; the sum of
 // exps (Q16.15) is normalised into the reciprocal table's range. Output scale 1/32768, zero point 0.
@@ -9,7 +10,7 @@
 import { fieldF32 } from "../flatbuffer";
 import { Graph } from "../graph";
 import { expOnNegativeValues, reciprocal, reciprocalBitsOverUnit, rescale } from "../gemmlowp";
-import { clamp, multiplyByQuantizedMultiplier, quantizedMultiplier, quantizedShift, quantizeMultiplier, roundingDivideByPOT, saturatingRoundingDoublingHighMul } from "../quant";
+import { clamp, typeMax, typeMin, multiplyByQuantizedMultiplier, quantizedMultiplier, quantizedShift, quantizeMultiplier, roundingDivideByPOT, saturatingRoundingDoublingHighMul } from "../quant";
 import { INT16_TABLE_SIZE, lookupInt16, populateInt16Table } from "../lut";
 import { OptionsType } from "../schema";
 import { TensorType } from "../tensor";
@@ -26,6 +27,8 @@ export class Softmax extends UnaryKernel {
   inputMultiplier: i32 = 0;
   inputLeftShift: i32 = 0;
   diffMin: i32 = 0;
+  /** Width of the output of the 8-bit-input path: 8 (int8) or 16 (int16). */
+  outputBits: i32 = 8;
 
   /** int16 (16x8) tables: exp on [-10, 0] and 1 / (1 + x) on [0, 1]; empty for int8. */
   expTable: StaticArray<i16> = [];
@@ -38,12 +41,20 @@ export class Softmax extends UnaryKernel {
     const output = this.output;
     const int16 = input.type == TensorType.INT16;
     if (!int16 && !checkType(node, input, TensorType.INT8, "input")) return false;
-    if (!checkType(node, output, int16 ? TensorType.INT16 : TensorType.INT8, "output")) return false;
+    // int8 input may produce int8 or int16 output (TFLite's 8-to-16 softmax); int16 only int16.
+    if (!(int16 || output.type == TensorType.INT16) && !checkType(node, output, TensorType.INT8, "output")) return false;
+    if (int16 && !checkType(node, output, TensorType.INT16, "output")) return false;
     if (!checkQuantized(node, input, "input") || !checkQuantized(node, output, "output") || !checkSameElementCount(node, input, output)) return false;
     if (input.rank < 1) return operatorError(node, "input must have at least one dimension");
     const beta = fieldF32(optionsOf(node, OptionsType.SOFTMAX), 0, 1);
     if (int16) return this.prepareInt16(beta);
-    if (Math.abs(<f64>output.scale - 1.0 / 256) > 0.001 / 256 || output.zeroPoint != -128) return operatorError(node, "int8 output must have scale 1/256 and zero point -128");
+    // The output spans [0, 1) over the whole type: scale 1/256 or 1/65536, zero point at the type's minimum.
+    const outputBits = output.type == TensorType.INT16 ? 16 : 8;
+    const outputScale = 1.0 / <f64>(1 << outputBits);
+    if (Math.abs(<f64>output.scale - outputScale) > 0.001 * outputScale || output.zeroPoint != typeMin(output.type)) {
+      return operatorError(node, "output must have scale 1/" + (1 << outputBits).toString() + " and zero point " + typeMin(output.type).toString());
+    }
+    this.outputBits = outputBits;
 
     // TFLite's PreprocessSoftmaxScaling: beta * input_scale in Q5.26, capped below 2^31.
     const realMultiplier = min<f64>(<f64>beta * <f64>input.scale * <f64>(1 << (31 - SCALED_DIFF_INTEGER_BITS)), 2147483647.0);
@@ -86,6 +97,9 @@ export class Softmax extends UnaryKernel {
     const depth = input.dim(input.rank - 1);
     const rows = depth > 0 ? input.elementCount / depth : 0;
     const diffMin = this.diffMin;
+    const wideOutput = this.outputBits == 16;
+    const outputMin = typeMin(this.output.type);
+    const outputMax = typeMax(this.output.type);
     let inputRow = input.data;
     let outputRow = this.output.data;
     for (let row = 0; row < rows; row++) {
@@ -101,18 +115,19 @@ export class Softmax extends UnaryKernel {
       }
 
       const scale = reciprocal(sumOfExps, ACCUMULATION_INTEGER_BITS);
-      const outputShift = reciprocalBitsOverUnit + 31 - 8;
+      const outputShift = reciprocalBitsOverUnit + 31 - this.outputBits;
       for (let c = 0; c < depth; c++) {
         const difference = <i32>load<i8>(inputRow + c) - rowMax;
-        let value: i32 = -128;
+        let value = outputMin;
         if (difference >= diffMin) {
           const exponential = expOnNegativeValues(this.scaleDifference(difference), SCALED_DIFF_INTEGER_BITS);
-          value = clamp(roundingDivideByPOT(saturatingRoundingDoublingHighMul(scale, exponential), outputShift) - 128, -128, 127);
+          value = clamp(roundingDivideByPOT(saturatingRoundingDoublingHighMul(scale, exponential), outputShift) + outputMin, outputMin, outputMax);
         }
-        store<i8>(outputRow + c, <i8>value);
+        if (wideOutput) store<i16>(outputRow + (<usize>c << 1), <i16>value);
+        else store<i8>(outputRow + c, <i8>value);
       }
       inputRow += <usize>depth;
-      outputRow += <usize>depth;
+      outputRow += <usize>(depth << (wideOutput ? 1 : 0));
     }
   }
 

@@ -1,15 +1,19 @@
-// What CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED share: int8 input, constant int8
-// weights with per-tensor or per-output-channel scales, an optional int32 bias, and the
-// per-channel requantization of the int32 accumulators to the int8 output.
+// What CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED share: constant int8 weights with
+// per-tensor or per-output-channel scales, an optional bias, and the per-channel requantization
+// of the accumulators to the output. Activations are int8 with an int32 bias, or int16 with zero
+// point 0 (TFLite's 16x8 mode) with an int64 bias, or an int32 one where TFLite takes it. The
+// reference accumulates in the bias type, so the kernels' eval loops are generic over the
+// activation type and the accumulator type.
 
 import { Graph } from "../graph";
 import {
   activationMax, activationMin, activationRange, ChannelQuantization, convolutionQuantization, MAX_MULTIPLIER_SHIFT,
+  MAX_WIDE_MULTIPLIER_SHIFT, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierWide,
 } from "../quant";
 import { Tensor, TensorType } from "../tensor";
 import {
   checkArity, checkBias, checkConstant, checkQuantized, checkRank, checkType, inputTensor, Kernel, operatorError,
-  optionalInput, outputTensor,
+  optionalInput, outputTensor, tensorLabel, unsupported,
 } from "./kernel";
 
 export class WeightedKernel extends Kernel {
@@ -22,6 +26,10 @@ export class WeightedKernel extends Kernel {
   outputOffset: i32 = 0;
   outputMin: i32 = 0;
   outputMax: i32 = 0;
+  /** 16x8 mode: int16 activations. */
+  wide: bool = false;
+  /** int64 bias and accumulators: 16x8 mode unless the bias is int32. */
+  wideAccumulator: bool = false;
 
   /** Binds and checks input, filter (of the given rank), optional bias and output. */
   bindWeighted(graph: Graph, filterRank: i32): bool {
@@ -34,24 +42,34 @@ export class WeightedKernel extends Kernel {
     this.filter = filter;
     this.bias = optionalInput(graph, node, 2);
     this.output = output;
-    if (!checkType(node, input, TensorType.INT8, "input") || !checkType(node, filter, TensorType.INT8, "filter")
-      || !checkType(node, output, TensorType.INT8, "output")) return false;
+    if (input.type != TensorType.INT8 && input.type != TensorType.INT16) {
+      return unsupported(node, "input " + tensorLabel(input) + " must be int8 or int16");
+    }
+    if (!checkType(node, filter, TensorType.INT8, "filter") || !checkType(node, output, input.type, "output")) return false;
     if (!checkRank(node, filter, filterRank, "filter") || !checkConstant(node, filter, "filter")) return false;
-    return checkQuantized(node, input, "input") && checkQuantized(node, filter, "filter") && checkQuantized(node, output, "output");
+    if (!checkQuantized(node, input, "input") || !checkQuantized(node, filter, "filter") || !checkQuantized(node, output, "output")) return false;
+    this.wide = input.type == TensorType.INT16;
+    if (this.wide && (input.zeroPoint != 0 || output.zeroPoint != 0)) return operatorError(node, "int16 input and output must have zero point 0");
+    const bias = this.bias;
+    this.wideAccumulator = this.wide && (bias == null || bias.type != TensorType.INT32);
+    return true;
   }
 
-  /** Checks the bias and filter scales against the channel count and computes the requantization. */
-  prepareQuantization(channels: i32, activation: i32): bool {
+  /**
+   * Checks the bias and filter scales against the channel count and computes the requantization;
+   * maxShift is the largest multiplier exponent the kernel's requantization can take.
+   */
+  prepareQuantization(channels: i32, activation: i32, maxShift: i32 = MAX_MULTIPLIER_SHIFT): bool {
     const node = this.node;
     const filter = this.filter;
     const bias = this.bias;
     if (filter.quantizationCount != 1 && filter.quantizationCount != channels) {
       return operatorError(node, "filter needs 1 or " + channels.toString() + " scales");
     }
-    if (bias != null && !checkBias(node, bias, channels)) return false;
+    if (bias != null && !checkBias(node, bias, channels, this.wideAccumulator ? TensorType.INT64 : TensorType.INT32)) return false;
     this.quantization = convolutionQuantization(this.input, filter, this.output, channels);
-    if (this.quantization.largestShift > MAX_MULTIPLIER_SHIFT) {
-      return operatorError(node, "input scale x filter scale / output scale must be below 2^30");
+    if (this.quantization.largestShift > maxShift) {
+      return operatorError(node, "input scale x filter scale / output scale must be below 2^" + maxShift.toString());
     }
     this.inputOffset = -this.input.zeroPoint;
     this.outputOffset = this.output.zeroPoint;
@@ -65,5 +83,29 @@ export class WeightedKernel extends Kernel {
   biasData(): usize {
     const bias = this.bias;
     return bias != null ? bias.data : 0;
+  }
+
+  /** The bias of an output channel, read as the accumulator type (int32 or int64, as stored). */
+  // @ts-ignore: decorator
+  @inline
+  static biasOf<TAccumulator>(biasData: usize, channel: i32): TAccumulator {
+    return <TAccumulator>load<TAccumulator>(biasData + (<usize>channel << alignof<TAccumulator>()));
+  }
+
+  /** The largest multiplier exponent requantizeConvolution takes for this kernel's accumulators. */
+  convolutionMaxShift(): i32 {
+    return this.wideAccumulator ? MAX_WIDE_MULTIPLIER_SHIFT : MAX_MULTIPLIER_SHIFT;
+  }
+
+  /**
+   * The convolutions' requantization: the reference's double rounding for int32 accumulators,
+   * its 64-bit form with the multiplier reduced to 16 bits for int64 ones.
+   */
+  // @ts-ignore: decorator
+  @inline
+  static requantizeConvolution<TAccumulator>(accumulator: TAccumulator, multiplier: i32, shift: i32): i32 {
+    return sizeof<TAccumulator>() == 8
+      ? multiplyByQuantizedMultiplierWide(<i64>accumulator, multiplier, shift)
+      : multiplyByQuantizedMultiplier(<i32>accumulator, multiplier, shift);
   }
 }

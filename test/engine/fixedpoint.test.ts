@@ -15,6 +15,7 @@ interface FixedPoint {
   rdbpot(x: number, exponent: number): number;
   mbqm(x: number, multiplier: number, shift: number): number;
   mbqmSingle(x: number, multiplier: number, shift: number): number;
+  mbqmWide(x: number, multiplier: number, shift: number): number;
   srmbpot(x: number, exponent: number): number;
   roundAway(x: number): number;
   qmMultiplier(real: number): number;
@@ -92,6 +93,15 @@ test('multiply by quantized multiplier: double rounding and single rounding', ()
   assert.is(fp.mbqmSingle(5, 1 << 30, -1), 1, '5 * 0.25 rounded once: 1.25 -> 1');
   assert.is(fp.mbqmSingle(-6, 1 << 30, -1), -1, '-1.5 rounds toward +infinity in the single-rounding form');
   assert.is(fp.mbqm(3, 1 << 30, 2), 6, 'left shift before the multiply');
+});
+
+test('multiply by quantized multiplier, 64-bit form: the multiplier reduced to 16 bits, one rounding', () => {
+  assert.is(fp.mbqmWide(3, 1 << 30, 0), 2, '3 * 0.5: 1.5 -> 2');
+  assert.is(fp.mbqmWide(-3, 1 << 30, 0), -1, '-1.5 rounds toward +infinity');
+  assert.is(fp.mbqmWide(5, 1 << 30, -1), 1, '5 * 0.25 rounded once: 1.25 -> 1 (double rounding gives 2)');
+  assert.is(fp.mbqmWide(1 << 20, 0x7FFFFFFF, 0), 32767 * 32, 'multipliers from 0x7FFF0000 up reduce to 0x7FFF');
+  assert.is(fp.mbqmWide(1 << 20, 1610612736 + (1 << 15), -2), 0x6001 << 3, '(m + 2^15) >> 16 rounds the reduced multiplier up');
+  assert.is(fp.mbqmWide(100, 1 << 30, 14), 100 << 13, '100 * 0.5 * 2^14: the largest shift the 16x8 convolutions take');
 });
 
 test('saturating rounding multiply by power of two', () => {

@@ -2,7 +2,8 @@
 // Compiled by fixedpoint.test.ts; not part of the engine build.
 
 import {
-  multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierSingleRounding, quantizedMultiplier, quantizedShift,
+  multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierSingleRounding, multiplyByQuantizedMultiplierWide,
+  quantizedMultiplier, quantizedShift,
   quantizeMultiplier, roundHalfAwayFromZero, roundingDivideByPOT, saturatingRoundingDoublingHighMul,
   saturatingRoundingDoublingHighMulInt16, saturatingRoundingMultiplyByPOT,
 } from "../../assembly/quant";
@@ -16,6 +17,7 @@ export function srdhm16(a: i32, b: i32): i32 { return saturatingRoundingDoubling
 export function rdbpot(x: i32, exponent: i32): i32 { return roundingDivideByPOT(x, exponent); }
 export function mbqm(x: i32, multiplier: i32, shift: i32): i32 { return multiplyByQuantizedMultiplier(x, multiplier, shift); }
 export function mbqmSingle(x: i32, multiplier: i32, shift: i32): i32 { return multiplyByQuantizedMultiplierSingleRounding(x, multiplier, shift); }
+export function mbqmWide(x: i32, multiplier: i32, shift: i32): i32 { return multiplyByQuantizedMultiplierWide(x, multiplier, shift); }
 export function srmbpot(x: i32, exponent: i32): i32 { return saturatingRoundingMultiplyByPOT(x, exponent); }
 export function roundAway(x: f64): f64 { return roundHalfAwayFromZero(x); }
 export function qmMultiplier(real: f64): i32 { quantizeMultiplier(real); return quantizedMultiplier; }
