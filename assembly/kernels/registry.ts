@@ -11,6 +11,7 @@ import { Pool2D } from "./pooling";
 import { Quantize } from "./quantize";
 import { Reshape } from "./reshape";
 import { Softmax } from "./softmax";
+import { Sub } from "./sub";
 
 /** A fresh kernel for the operator, or null when the engine does not implement it. */
 export function createKernel(opcode: i32): Kernel | null {
@@ -25,6 +26,7 @@ export function createKernel(opcode: i32): Kernel | null {
     case BuiltinOperator.QUANTIZE: return new Quantize();
     case BuiltinOperator.RESHAPE: return new Reshape();
     case BuiltinOperator.SOFTMAX: return new Softmax();
+    case BuiltinOperator.SUB: return new Sub();
     default: return null;
   }
 }
