@@ -5,6 +5,7 @@ import { Add } from "./add";
 import { Conv2D } from "./conv2d";
 import { DepthwiseConv2D } from "./depthwise_conv2d";
 import { Dequantize } from "./dequantize";
+import { Div } from "./div";
 import { FullyConnected } from "./fully_connected";
 import { Kernel } from "./kernel";
 import { MaximumMinimum } from "./maximum_minimum";
@@ -24,6 +25,7 @@ export function createKernel(opcode: i32): Kernel | null {
     case BuiltinOperator.CONV_2D: return new Conv2D();
     case BuiltinOperator.DEPTHWISE_CONV_2D: return new DepthwiseConv2D();
     case BuiltinOperator.DEQUANTIZE: return new Dequantize();
+    case BuiltinOperator.DIV: return new Div();
     case BuiltinOperator.FULLY_CONNECTED: return new FullyConnected();
     case BuiltinOperator.MAXIMUM: return new MaximumMinimum(true);
     case BuiltinOperator.MAX_POOL_2D: return new Pool2D(false);

@@ -11,7 +11,7 @@ import { Case, fixtureCaseRoots, listCases, readBytes, sharedConformanceDir } fr
 
 const IMPLEMENTED = new Set([
   'CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'RESHAPE', 'SOFTMAX',
-  'QUANTIZE', 'DEQUANTIZE', 'SUB', 'MUL', 'MAXIMUM', 'MINIMUM', 'SQUARED_DIFFERENCE',
+  'QUANTIZE', 'DEQUANTIZE', 'SUB', 'MUL', 'DIV', 'MAXIMUM', 'MINIMUM', 'SQUARED_DIFFERENCE',
 ]);
 // Operators with int16 (16x8 mode) kernels: cases with int16 I/O must run when all their ops are here.
 const IMPLEMENTED_INT16 = new Set(['ADD', 'SUB']);
