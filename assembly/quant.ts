@@ -222,3 +222,14 @@ export function convolutionQuantization(input: Tensor, filter: Tensor, output: T
   }
   return result;
 }
+
+/** Result register of checkedLog2. */
+export let log2Rounded: i32 = 0;
+
+/** TFLite's CheckedLog2: whether x is a power of two (within 1e-3 in the exponent, in float); sets log2Rounded. */
+export function checkedLog2(x: f32): bool {
+  const log2 = Mathf.log(x) * (<f32>1 / Mathf.log(2));
+  const rounded = roundHalfAwayFromZeroF32(log2);
+  log2Rounded = <i32>rounded;
+  return Mathf.abs(log2 - rounded) < <f32>1e-3;
+}

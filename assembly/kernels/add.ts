@@ -1,97 +1,98 @@
-// ADD, int8 with broadcasting: TFLite's reference quantized add. Both inputs are rescaled to
-// a common scale (twice the larger input scale) with 20 bits of headroom, summed, and the sum
-// requantized to the output.
+// ADD, int8 and int16 (16x8 mode) with broadcasting: TFLite's reference quantized add. Both
+// inputs are rescaled to a common scale (twice the larger input scale) with 20 bits of headroom
+// (15 for int16), summed, and the sum requantized to the output. SUB (sub.ts) is this kernel
+// with the second rescaled term subtracted, as TFLite's reference computes it.
+// int16 operands whose scales are all powers of two, with the options' pot_scale_int16 set, take
+// TFLite's older fixed-point path instead: the input finer than the output is shifted onto the
+// output's scale and the two are added, saturating.
 
-import { fieldI8 } from "../flatbuffer";
+import { fieldU8 } from "../flatbuffer";
 import { Graph } from "../graph";
-import { BroadcastCursor } from "../broadcast";
-import { activationMax, activationMin, activationRange, clamp, multiplyByQuantizedMultiplier, quantizedMultiplier, quantizedShift, quantizeMultiplier } from "../quant";
-import { Activation, OptionsType } from "../schema";
-import { Tensor, TensorType } from "../tensor";
-import { checkActivation, checkArity, checkQuantized, checkType, inputTensor, Kernel, operatorError, optionsOf, outputTensor, tensorLabel } from "./kernel";
+import { checkedLog2, clamp, log2Rounded, multiplyByQuantizedMultiplier, roundingDivideByPOT } from "../quant";
+import { OptionsType } from "../schema";
+import { TensorType } from "../tensor";
+import { combineElements, RescalingBinaryKernel } from "./binary_kernel";
+import { operatorError, optionsOf, unsupported } from "./kernel";
 
-const LEFT_SHIFT: i32 = 20;
+const INT8_LEFT_SHIFT: i32 = 20;
+// 65535 << 15 still fits the 32-bit sum of two rescaled int16 inputs.
+const INT16_LEFT_SHIFT: i32 = 15;
+// The power-of-two path shifts int16 values: longer shifts leave TFLite's defined behaviour.
+const MAX_POWER_OF_TWO_SHIFT: i32 = 15;
+const OPERAND_TYPES: StaticArray<i32> = [TensorType.INT8, TensorType.INT16];
 
-export class Add extends Kernel {
-  first!: Tensor;
-  second!: Tensor;
-  output!: Tensor;
-  cursor: BroadcastCursor = new BroadcastCursor();
-  firstOffset: i32 = 0;
-  secondOffset: i32 = 0;
-  outputOffset: i32 = 0;
-  firstMultiplier: i32 = 0;
-  firstShift: i32 = 0;
-  secondMultiplier: i32 = 0;
-  secondShift: i32 = 0;
-  outputMultiplier: i32 = 0;
-  outputShift: i32 = 0;
-  outputMin: i32 = 0;
-  outputMax: i32 = 0;
+export class Add extends RescalingBinaryKernel {
+  leftShift: i32 = INT8_LEFT_SHIFT;
+  /** The power-of-two int16 path: firstShift and secondShift are then right shifts onto the output scale. */
+  powerOfTwoScales: bool = false;
+
+  /** SUB subtracts the second term (-1); ADD adds it (1). */
+  constructor(readonly secondSign: i32 = 1) {
+    super();
+  }
 
   prepare(graph: Graph): bool {
     const node = this.node;
-    if (!checkArity(node, 2, 2, 1)) return false;
-    const first = inputTensor(graph, node, 0);
-    const second = inputTensor(graph, node, 1);
-    const output = outputTensor(graph, node, 0);
-    this.first = first;
-    this.second = second;
-    this.output = output;
-    if (!checkType(node, first, TensorType.INT8, "input") || !checkType(node, second, TensorType.INT8, "input")
-      || !checkType(node, output, TensorType.INT8, "output")) return false;
-    if (!checkQuantized(node, first, "input") || !checkQuantized(node, second, "input") || !checkQuantized(node, output, "output")) return false;
-    if (!this.cursor.configure(first, second, output)) {
-      return operatorError(node, tensorLabel(first) + " and " + tensorLabel(second) + " do not broadcast to " + tensorLabel(output));
+    // AddOptions and SubOptions: 0 fused_activation_function, 1 pot_scale_int16.
+    const optionsType = this.secondSign > 0 ? OptionsType.ADD : OptionsType.SUB;
+    if (!this.bindQuantized(graph, OPERAND_TYPES, optionsType)) return false;
+    const first = this.first;
+    const second = this.second;
+    const output = this.output;
+    if (output.type == TensorType.INT16) {
+      if (first.zeroPoint != 0 || second.zeroPoint != 0 || output.zeroPoint != 0) {
+        return operatorError(node, "int16 inputs and output must have zero point 0");
+      }
+      // Without an options table TFLite reads pot_scale_int16 as false; the schema's default is true.
+      const options = optionsOf(node, optionsType);
+      if (options != 0 && fieldU8(options, 1, 1) != 0 && checkedLog2(first.scale) && checkedLog2(second.scale) && checkedLog2(output.scale)) {
+        return this.preparePowerOfTwoScales();
+      }
+      this.leftShift = INT16_LEFT_SHIFT;
     }
-    const activation = fieldI8(optionsOf(node, OptionsType.ADD), 0, Activation.NONE);
-    if (!checkActivation(node, activation)) return false;
+    const twiceMaxInputScale = this.rescaleInputs();
+    this.setOutputMultiplier(twiceMaxInputScale / <f64>(<f32>(1 << this.leftShift) * output.scale));
+    return true;
+  }
 
-    this.firstOffset = -first.zeroPoint;
-    this.secondOffset = -second.zeroPoint;
-    this.outputOffset = output.zeroPoint;
-    // The reference doubles the larger float scale before widening it to double.
-    const twiceMaxInputScale = <f64>(2 * max(first.scale, second.scale));
-    quantizeMultiplier(<f64>first.scale / twiceMaxInputScale);
-    this.firstMultiplier = quantizedMultiplier;
-    this.firstShift = quantizedShift;
-    quantizeMultiplier(<f64>second.scale / twiceMaxInputScale);
-    this.secondMultiplier = quantizedMultiplier;
-    this.secondShift = quantizedShift;
-    quantizeMultiplier(twiceMaxInputScale / <f64>(<f32>(1 << LEFT_SHIFT) * output.scale));
-    this.outputMultiplier = quantizedMultiplier;
-    this.outputShift = quantizedShift;
-    activationRange(activation, output);
-    this.outputMin = activationMin;
-    this.outputMax = activationMax;
+  /** TFLite shifts only one input, never left: the other must have the output's scale. */
+  private preparePowerOfTwoScales(): bool {
+    const node = this.node;
+    checkedLog2(this.output.scale);
+    const outputLog2 = log2Rounded;
+    checkedLog2(this.first.scale);
+    const firstShift = outputLog2 - log2Rounded;
+    checkedLog2(this.second.scale);
+    const secondShift = outputLog2 - log2Rounded;
+    if ((firstShift != 0 && secondShift != 0) || firstShift < 0 || secondShift < 0) {
+      return operatorError(node, "with power-of-two int16 scales, one input must have the output's scale and the other a finer one");
+    }
+    if (max(firstShift, secondShift) > MAX_POWER_OF_TWO_SHIFT) {
+      return unsupported(node, "an input scale more than 2^" + MAX_POWER_OF_TWO_SHIFT.toString() + " below the output scale");
+    }
+    // TFLite's power-of-two ADD reads both inputs flat; its SUB broadcasts.
+    if (this.secondSign > 0 && !this.cursor.sameShapes) {
+      return unsupported(node, "broadcasting with power-of-two int16 scales");
+    }
+    this.powerOfTwoScales = true;
+    this.firstShift = firstShift;
+    this.secondShift = secondShift;
     return true;
   }
 
   eval(): void {
-    const firstData = this.first.data;
-    const secondData = this.second.data;
-    const outputData = this.output.data;
-    const count = this.output.elementCount;
-    const cursor = this.cursor;
-    if (cursor.sameShapes) {
-      for (let i = 0; i < count; i++) {
-        store<i8>(outputData + i, <i8>this.addValues(load<i8>(firstData + i), load<i8>(secondData + i)));
-      }
-      return;
-    }
-    cursor.reset();
-    for (let i = 0; i < count; i++) {
-      store<i8>(outputData + i, <i8>this.addValues(load<i8>(firstData + cursor.first), load<i8>(secondData + cursor.second)));
-      cursor.advance();
-    }
+    if (this.output.type == TensorType.INT16) combineElements<i16, Add>(this);
+    else combineElements<i8, Add>(this);
   }
 
   // @ts-ignore: decorator
   @inline
-  private addValues(firstValue: i32, secondValue: i32): i32 {
-    const firstScaled = multiplyByQuantizedMultiplier((firstValue + this.firstOffset) << LEFT_SHIFT, this.firstMultiplier, this.firstShift);
-    const secondScaled = multiplyByQuantizedMultiplier((secondValue + this.secondOffset) << LEFT_SHIFT, this.secondMultiplier, this.secondShift);
-    const sum = multiplyByQuantizedMultiplier(firstScaled + secondScaled, this.outputMultiplier, this.outputShift);
-    return clamp(sum + this.outputOffset, this.outputMin, this.outputMax);
+  combine(firstValue: i32, secondValue: i32): i32 {
+    if (this.powerOfTwoScales) {
+      const sum = roundingDivideByPOT(firstValue, this.firstShift) + this.secondSign * roundingDivideByPOT(secondValue, this.secondShift);
+      return clamp(sum, this.outputMin, this.outputMax);
+    }
+    const sum = this.rescaleFirst(firstValue, this.leftShift) + this.secondSign * this.rescaleSecond(secondValue, this.leftShift);
+    return clamp(multiplyByQuantizedMultiplier(sum, this.outputMultiplier, this.outputShift) + this.outputOffset, this.outputMin, this.outputMax);
   }
 }

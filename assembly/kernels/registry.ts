@@ -6,6 +6,7 @@ import { Add } from "./add";
 import { Conv2D } from "./conv2d";
 import { DepthwiseConv2D } from "./depthwise_conv2d";
 import { Dequantize } from "./dequantize";
+import { Div } from "./div";
 import { FullyConnected } from "./fully_connected";
 import { HardSwish } from "./hard_swish";
 import { Kernel } from "./kernel";
@@ -13,6 +14,8 @@ import { L2Normalization } from "./l2_normalization";
 import { LeakyRelu } from "./leaky_relu";
 import { Logistic } from "./logistic";
 import { Neg } from "./neg";
+import { MaximumMinimum } from "./maximum_minimum";
+import { Mul } from "./mul";
 import { Pool2D } from "./pooling";
 import { Prelu } from "./prelu";
 import { Quantize } from "./quantize";
@@ -23,6 +26,8 @@ import { Softmax } from "./softmax";
 import { Tanh } from "./tanh";
 import { UnidirectionalSequenceLstm } from "./unidirectional_sequence_lstm";
 import { Svdf } from "./svdf";
+import { SquaredDifference } from "./squared_difference";
+import { Sub } from "./sub";
 
 /** A fresh kernel for the operator, or null when the engine does not implement it. */
 export function createKernel(opcode: i32): Kernel | null {
@@ -33,6 +38,7 @@ export function createKernel(opcode: i32): Kernel | null {
     case BuiltinOperator.CONV_2D: return new Conv2D();
     case BuiltinOperator.DEPTHWISE_CONV_2D: return new DepthwiseConv2D();
     case BuiltinOperator.DEQUANTIZE: return new Dequantize();
+    case BuiltinOperator.DIV: return new Div();
     case BuiltinOperator.FULLY_CONNECTED: return new FullyConnected();
     case BuiltinOperator.HARD_SWISH: return new HardSwish();
     case BuiltinOperator.L2_NORMALIZATION: return new L2Normalization();
@@ -41,6 +47,10 @@ export function createKernel(opcode: i32): Kernel | null {
     case BuiltinOperator.MAX_POOL_2D: return new Pool2D(false);
     case BuiltinOperator.NEG: return new Neg();
     case BuiltinOperator.PRELU: return new Prelu();
+    case BuiltinOperator.MAXIMUM: return new MaximumMinimum(true);
+    case BuiltinOperator.MAX_POOL_2D: return new Pool2D(false);
+    case BuiltinOperator.MINIMUM: return new MaximumMinimum(false);
+    case BuiltinOperator.MUL: return new Mul();
     case BuiltinOperator.QUANTIZE: return new Quantize();
     case BuiltinOperator.RELU: return new Relu(0, Infinity);
     case BuiltinOperator.RELU_N1_TO_1: return new Relu(-1, 1);
@@ -51,6 +61,8 @@ export function createKernel(opcode: i32): Kernel | null {
     case BuiltinOperator.TANH: return new Tanh();
     case BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM: return new UnidirectionalSequenceLstm();
     case BuiltinOperator.SVDF: return new Svdf();
+    case BuiltinOperator.SQUARED_DIFFERENCE: return new SquaredDifference();
+    case BuiltinOperator.SUB: return new Sub();
     default: return null;
   }
 }

@@ -16,9 +16,10 @@ const IMPLEMENTED = new Set([
   'ABS', 'NEG', 'RSQRT',
   'UNIDIRECTIONAL_SEQUENCE_LSTM',
   'SVDF',
+  'SUB', 'MUL', 'DIV', 'MAXIMUM', 'MINIMUM', 'SQUARED_DIFFERENCE',
 ]);
 // Operators with int16 (16x8) kernels: a case with int16 inputs or outputs must run when all its operators are here.
-const INT16_IMPLEMENTED = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'QUANTIZE', 'DEQUANTIZE', 'SVDF', 'SOFTMAX']);
+const INT16_IMPLEMENTED = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'QUANTIZE', 'DEQUANTIZE', 'SVDF', 'SOFTMAX', 'ADD', 'SUB']);
 // The published models the engine core must run (issue: engine core acceptance).
 const REQUIRED = ['vww_96_int8', 'kws_ref_model', 'pretrainedResnet_quant', 'ad01_int8', 'person_detect',
   'hello_world_int8', 'micro_speech_quantized', 'digits_cnn', 'digits_mlp'];
