@@ -9,6 +9,7 @@ import { FullyConnected } from "./fully_connected";
 import { Kernel } from "./kernel";
 import { Pool2D } from "./pooling";
 import { Quantize } from "./quantize";
+import { Reduce, Reduction } from "./reduce";
 import { Reshape } from "./reshape";
 import { Softmax } from "./softmax";
 
@@ -22,9 +23,13 @@ export function createKernel(opcode: i32): Kernel | null {
     case BuiltinOperator.DEQUANTIZE: return new Dequantize();
     case BuiltinOperator.FULLY_CONNECTED: return new FullyConnected();
     case BuiltinOperator.MAX_POOL_2D: return new Pool2D(false);
+    case BuiltinOperator.MEAN: return new Reduce(Reduction.MEAN);
     case BuiltinOperator.QUANTIZE: return new Quantize();
+    case BuiltinOperator.REDUCE_MAX: return new Reduce(Reduction.MAX);
+    case BuiltinOperator.REDUCE_MIN: return new Reduce(Reduction.MIN);
     case BuiltinOperator.RESHAPE: return new Reshape();
     case BuiltinOperator.SOFTMAX: return new Softmax();
+    case BuiltinOperator.SUM: return new Reduce(Reduction.SUM);
     default: return null;
   }
 }
