@@ -2,6 +2,7 @@
 
 import { BuiltinOperator } from "../schema";
 import { Add } from "./add";
+import { ArgMinMax } from "./arg_min_max";
 import { Conv2D } from "./conv2d";
 import { DepthwiseConv2D } from "./depthwise_conv2d";
 import { Dequantize } from "./dequantize";
@@ -17,6 +18,8 @@ import { Softmax } from "./softmax";
 export function createKernel(opcode: i32): Kernel | null {
   switch (opcode) {
     case BuiltinOperator.ADD: return new Add();
+    case BuiltinOperator.ARG_MAX: return new ArgMinMax(true);
+    case BuiltinOperator.ARG_MIN: return new ArgMinMax(false);
     case BuiltinOperator.AVERAGE_POOL_2D: return new Pool2D(true);
     case BuiltinOperator.CONV_2D: return new Conv2D();
     case BuiltinOperator.DEPTHWISE_CONV_2D: return new DepthwiseConv2D();
