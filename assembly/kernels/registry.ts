@@ -12,6 +12,8 @@ import { Pool2D, Pooling } from "./pooling";
 import { Quantize } from "./quantize";
 import { Reduce, Reduction } from "./reduce";
 import { Reshape } from "./reshape";
+import { ResizeBilinear } from "./resize_bilinear";
+import { ResizeNearestNeighbor } from "./resize_nearest_neighbor";
 import { Softmax } from "./softmax";
 
 /** A fresh kernel for the operator, or null when the engine does not implement it. */
@@ -32,6 +34,8 @@ export function createKernel(opcode: i32): Kernel | null {
     case BuiltinOperator.REDUCE_MAX: return new Reduce(Reduction.MAX);
     case BuiltinOperator.REDUCE_MIN: return new Reduce(Reduction.MIN);
     case BuiltinOperator.RESHAPE: return new Reshape();
+    case BuiltinOperator.RESIZE_BILINEAR: return new ResizeBilinear();
+    case BuiltinOperator.RESIZE_NEAREST_NEIGHBOR: return new ResizeNearestNeighbor();
     case BuiltinOperator.SOFTMAX: return new Softmax();
     case BuiltinOperator.SUM: return new Reduce(Reduction.SUM);
     default: return null;
