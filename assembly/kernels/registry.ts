@@ -15,6 +15,7 @@ import { Reshape } from "./reshape";
 import { ResizeBilinear } from "./resize_bilinear";
 import { ResizeNearestNeighbor } from "./resize_nearest_neighbor";
 import { Softmax } from "./softmax";
+import { TransposeConv } from "./transpose_conv";
 
 /** A fresh kernel for the operator, or null when the engine does not implement it. */
 export function createKernel(opcode: i32): Kernel | null {
@@ -38,6 +39,7 @@ export function createKernel(opcode: i32): Kernel | null {
     case BuiltinOperator.RESIZE_NEAREST_NEIGHBOR: return new ResizeNearestNeighbor();
     case BuiltinOperator.SOFTMAX: return new Softmax();
     case BuiltinOperator.SUM: return new Reduce(Reduction.SUM);
+    case BuiltinOperator.TRANSPOSE_CONV: return new TransposeConv();
     default: return null;
   }
 }
