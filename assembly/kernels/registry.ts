@@ -3,6 +3,7 @@
 import { BuiltinOperator } from "../schema";
 import { Add } from "./add";
 import { ArgMinMax } from "./arg_min_max";
+import { BatchMatMul } from "./batch_matmul";
 import { Conv2D } from "./conv2d";
 import { DepthwiseConv2D } from "./depthwise_conv2d";
 import { Dequantize } from "./dequantize";
@@ -24,6 +25,7 @@ export function createKernel(opcode: i32): Kernel | null {
     case BuiltinOperator.ARG_MAX: return new ArgMinMax(true);
     case BuiltinOperator.ARG_MIN: return new ArgMinMax(false);
     case BuiltinOperator.AVERAGE_POOL_2D: return new Pool2D(Pooling.AVERAGE);
+    case BuiltinOperator.BATCH_MATMUL: return new BatchMatMul();
     case BuiltinOperator.CONV_2D: return new Conv2D();
     case BuiltinOperator.DEPTHWISE_CONV_2D: return new DepthwiseConv2D();
     case BuiltinOperator.DEQUANTIZE: return new Dequantize();

@@ -13,7 +13,7 @@ const IMPLEMENTED = new Set([
   'CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'RESHAPE', 'SOFTMAX',
   'QUANTIZE', 'DEQUANTIZE',
   'MEAN', 'SUM', 'REDUCE_MAX', 'REDUCE_MIN', 'ARG_MAX', 'ARG_MIN', 'L2_POOL_2D', 'RESIZE_BILINEAR',
-  'RESIZE_NEAREST_NEIGHBOR', 'TRANSPOSE_CONV',
+  'RESIZE_NEAREST_NEIGHBOR', 'TRANSPOSE_CONV', 'BATCH_MATMUL',
 ]);
 // The published models the engine core must run (issue: engine core acceptance).
 const REQUIRED = ['vww_96_int8', 'kws_ref_model', 'pretrainedResnet_quant', 'ad01_int8', 'person_detect',
