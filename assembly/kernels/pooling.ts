@@ -1,22 +1,32 @@
-// AVERAGE_POOL_2D and MAX_POOL_2D, int8: TFLite's reference integer pooling. Both reduce the
-// valid part of each window (padding is never counted); the output keeps the input's
-// quantization, clamped to the fused activation's range.
+// AVERAGE_POOL_2D, MAX_POOL_2D and L2_POOL_2D: TFLite's pooling kernel (pooling.cc) with its
+// reference ops. Each reduces the valid part of each window (padding is never counted).
+// Average and max pool are int8: the output keeps the input's quantization, clamped to the
+// fused activation's range. TFLite has L2 pool in float32 only (an int8 model runs it between
+// DEQUANTIZE and QUANTIZE): sqrt(sum of squares / count) in float, then the activation clamp.
 
 import { fieldI32, fieldI8 } from "../flatbuffer";
 import { Graph } from "../graph";
 import { activationMax, activationMin, activationRange, clamp } from "../quant";
-import { OptionsType } from "../schema";
+import { Activation, OptionsType } from "../schema";
 import { TensorType } from "../tensor";
 import { checkOutputShape, checkQuantized, checkRank, checkType, operatorError, optionsOf } from "./kernel";
 import { UnaryKernel } from "./unary_kernel";
 import { Window } from "./window";
 
+export namespace Pooling {
+  export const AVERAGE: i32 = 0;
+  export const MAX: i32 = 1;
+  export const L2: i32 = 2;
+}
+
 export class Pool2D extends UnaryKernel {
   window: Window = new Window();
   outputMin: i32 = 0;
   outputMax: i32 = 0;
+  floatOutputMin: f32 = -Infinity;
+  floatOutputMax: f32 = Infinity;
 
-  constructor(readonly averaging: bool) {
+  constructor(readonly pooling: i32) {
     super();
   }
 
@@ -25,10 +35,13 @@ export class Pool2D extends UnaryKernel {
     if (!this.bindUnary(graph)) return false;
     const input = this.input;
     const output = this.output;
-    if (!checkType(node, input, TensorType.INT8, "input") || !checkType(node, output, TensorType.INT8, "output")) return false;
-    if (!checkRank(node, input, 4, "input") || !checkQuantized(node, input, "input") || !checkQuantized(node, output, "output")) return false;
-    if (input.scale != output.scale || input.zeroPoint != output.zeroPoint) {
-      return operatorError(node, "input and output must have the same scale and zero point");
+    const type = this.pooling == Pooling.L2 ? TensorType.FLOAT32 : TensorType.INT8;
+    if (!checkType(node, input, type, "input") || !checkType(node, output, type, "output") || !checkRank(node, input, 4, "input")) return false;
+    if (type == TensorType.INT8) {
+      if (!checkQuantized(node, input, "input") || !checkQuantized(node, output, "output")) return false;
+      if (input.scale != output.scale || input.zeroPoint != output.zeroPoint) {
+        return operatorError(node, "input and output must have the same scale and zero point");
+      }
     }
     const options = optionsOf(node, OptionsType.POOL_2D);
     const window = this.window;
@@ -38,10 +51,24 @@ export class Pool2D extends UnaryKernel {
     window.activation = fieldI8(options, 5, 0);
     if (!window.resolve(node, input.dim(1), input.dim(2))) return false;
     if (!checkOutputShape(node, output, [input.dim(0), window.outputHeight, window.outputWidth, input.dim(3)])) return false;
-    activationRange(window.activation, output);
-    this.outputMin = activationMin;
-    this.outputMax = activationMax;
+    if (type == TensorType.INT8) {
+      activationRange(window.activation, output);
+      this.outputMin = activationMin;
+      this.outputMax = activationMax;
+    } else {
+      this.prepareFloatActivation(window.activation);
+    }
     return true;
+  }
+
+  /** TFLite's CalculateActivationRange for float outputs. */
+  private prepareFloatActivation(activation: i32): void {
+    if (activation == Activation.RELU || activation == Activation.RELU6) this.floatOutputMin = 0;
+    if (activation == Activation.RELU6) this.floatOutputMax = 6;
+    if (activation == Activation.RELU_N1_TO_1) {
+      this.floatOutputMin = -1;
+      this.floatOutputMax = 1;
+    }
   }
 
   eval(): void {
@@ -51,9 +78,8 @@ export class Pool2D extends UnaryKernel {
     const inputHeight = input.dim(1);
     const inputWidth = input.dim(2);
     const depth = input.dim(3);
-    const inputData = input.data;
-    const averaging = this.averaging;
-    let outputPointer = this.output.data;
+    const outputData = this.output.data;
+    let outputIndex = 0;
     for (let b = 0; b < batches; b++) {
       for (let outY = 0; outY < window.outputHeight; outY++) {
         const inYOrigin = outY * window.strideHeight - window.paddingHeight;
@@ -63,29 +89,62 @@ export class Pool2D extends UnaryKernel {
           const inXOrigin = outX * window.strideWidth - window.paddingWidth;
           const filterXStart = max(0, -inXOrigin);
           const filterXEnd = min(window.filterWidth, inputWidth - inXOrigin);
-          const count = (filterYEnd - filterYStart) * (filterXEnd - filterXStart);
           for (let channel = 0; channel < depth; channel++) {
-            let sum: i32 = 0;
-            let maximum: i32 = -128;
-            for (let filterY = filterYStart; filterY < filterYEnd; filterY++) {
-              const rowStart = inputData + <usize>(((b * inputHeight + inYOrigin + filterY) * inputWidth + inXOrigin) * depth + channel);
-              for (let filterX = filterXStart; filterX < filterXEnd; filterX++) {
-                const value = <i32>load<i8>(rowStart + <usize>(filterX * depth));
-                sum += value;
-                maximum = max(maximum, value);
-              }
+            // Element index of the window's (possibly padded) top-left corner.
+            const corner = ((b * inputHeight + inYOrigin) * inputWidth + inXOrigin) * depth + channel;
+            if (this.pooling == Pooling.L2) {
+              store<f32>(outputData + (<usize>outputIndex << 2), this.l2Pool(corner, filterYStart, filterYEnd, filterXStart, filterXEnd));
+            } else {
+              store<i8>(outputData + outputIndex, <i8>this.quantizedPool(corner, filterYStart, filterYEnd, filterXStart, filterXEnd));
             }
-            let result = maximum;
-            if (averaging) {
-              // Rounds half away from zero; an empty window (degenerate padding) averages to 0.
-              result = 0;
-              if (count > 0) result = sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
-            }
-            store<i8>(outputPointer, <i8>clamp(result, this.outputMin, this.outputMax));
-            outputPointer++;
+            outputIndex++;
           }
         }
       }
     }
+  }
+
+  // @ts-ignore: decorator
+  @inline
+  private quantizedPool(corner: i32, filterYStart: i32, filterYEnd: i32, filterXStart: i32, filterXEnd: i32): i32 {
+    const depth = this.input.dim(3);
+    const rowStride = this.input.dim(2) * depth;
+    let sum: i32 = 0;
+    let maximum: i32 = -128;
+    for (let filterY = filterYStart; filterY < filterYEnd; filterY++) {
+      for (let filterX = filterXStart; filterX < filterXEnd; filterX++) {
+        const value = <i32>load<i8>(this.input.data + <usize>(corner + filterY * rowStride + filterX * depth));
+        sum += value;
+        maximum = max(maximum, value);
+      }
+    }
+    let result = maximum;
+    if (this.pooling == Pooling.AVERAGE) {
+      // Rounds half away from zero; an empty window (degenerate padding) averages to 0.
+      const count = (filterYEnd - filterYStart) * (filterXEnd - filterXStart);
+      result = 0;
+      if (count > 0) result = sum > 0 ? (sum + count / 2) / count : (sum - count / 2) / count;
+    }
+    return clamp(result, this.outputMin, this.outputMax);
+  }
+
+  // @ts-ignore: decorator
+  @inline
+  private l2Pool(corner: i32, filterYStart: i32, filterYEnd: i32, filterXStart: i32, filterXEnd: i32): f32 {
+    const depth = this.input.dim(3);
+    const rowStride = this.input.dim(2) * depth;
+    let sumOfSquares: f32 = 0;
+    let count = 0;
+    for (let filterY = filterYStart; filterY < filterYEnd; filterY++) {
+      for (let filterX = filterXStart; filterX < filterXEnd; filterX++) {
+        const value = load<f32>(this.input.data + (<usize>(corner + filterY * rowStride + filterX * depth) << 2));
+        sumOfSquares += value * value;
+        count++;
+      }
+    }
+    const result = Mathf.sqrt(sumOfSquares / <f32>count);
+    // std::max then std::min, which keep a NaN as it is.
+    const low = result < this.floatOutputMin ? this.floatOutputMin : result;
+    return this.floatOutputMax < low ? this.floatOutputMax : low;
   }
 }

@@ -17,6 +17,8 @@ const IMPLEMENTED = new Set([
   'UNIDIRECTIONAL_SEQUENCE_LSTM',
   'SVDF',
   'SUB', 'MUL', 'DIV', 'MAXIMUM', 'MINIMUM', 'SQUARED_DIFFERENCE',
+  'MEAN', 'SUM', 'REDUCE_MAX', 'REDUCE_MIN', 'ARG_MAX', 'ARG_MIN', 'L2_POOL_2D', 'RESIZE_BILINEAR',
+  'RESIZE_NEAREST_NEIGHBOR', 'TRANSPOSE_CONV', 'BATCH_MATMUL',
 ]);
 // Operators with int16 (16x8) kernels: a case with int16 inputs or outputs must run when all its operators are here.
 const INT16_IMPLEMENTED = new Set(['CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'QUANTIZE', 'DEQUANTIZE', 'SVDF', 'SOFTMAX', 'ADD', 'SUB']);
