@@ -2,19 +2,23 @@
 
 import { BuiltinOperator } from "../schema";
 import { Add } from "./add";
+import { Cast } from "./cast";
 import { Conv2D } from "./conv2d";
 import { DepthToSpace } from "./depth_to_space";
 import { DepthwiseConv2D } from "./depthwise_conv2d";
 import { Dequantize } from "./dequantize";
+import { ExpandDims } from "./expand_dims";
 import { FullyConnected } from "./fully_connected";
 import { Kernel } from "./kernel";
 import { Pad } from "./pad";
 import { Pool2D } from "./pooling";
 import { Quantize } from "./quantize";
 import { Reshape } from "./reshape";
+import { Shape } from "./shape";
 import { Slice } from "./slice";
 import { Softmax } from "./softmax";
 import { SpaceToDepth } from "./space_to_depth";
+import { Squeeze } from "./squeeze";
 import { StridedSlice } from "./strided_slice";
 import { Transpose } from "./transpose";
 
@@ -23,19 +27,23 @@ export function createKernel(opcode: i32): Kernel | null {
   switch (opcode) {
     case BuiltinOperator.ADD: return new Add();
     case BuiltinOperator.AVERAGE_POOL_2D: return new Pool2D(true);
+    case BuiltinOperator.CAST: return new Cast();
     case BuiltinOperator.CONV_2D: return new Conv2D();
     case BuiltinOperator.DEPTHWISE_CONV_2D: return new DepthwiseConv2D();
     case BuiltinOperator.DEPTH_TO_SPACE: return new DepthToSpace();
     case BuiltinOperator.DEQUANTIZE: return new Dequantize();
+    case BuiltinOperator.EXPAND_DIMS: return new ExpandDims();
     case BuiltinOperator.FULLY_CONNECTED: return new FullyConnected();
     case BuiltinOperator.MAX_POOL_2D: return new Pool2D(false);
     case BuiltinOperator.PAD: return new Pad();
     case BuiltinOperator.PADV2: return new Pad();
     case BuiltinOperator.QUANTIZE: return new Quantize();
     case BuiltinOperator.RESHAPE: return new Reshape();
+    case BuiltinOperator.SHAPE: return new Shape();
     case BuiltinOperator.SLICE: return new Slice();
     case BuiltinOperator.SOFTMAX: return new Softmax();
     case BuiltinOperator.SPACE_TO_DEPTH: return new SpaceToDepth();
+    case BuiltinOperator.SQUEEZE: return new Squeeze();
     case BuiltinOperator.STRIDED_SLICE: return new StridedSlice();
     case BuiltinOperator.TRANSPOSE: return new Transpose();
     default: return null;
