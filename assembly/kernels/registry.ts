@@ -3,6 +3,7 @@
 import { BuiltinOperator } from "../schema";
 import { Add } from "./add";
 import { Cast } from "./cast";
+import { Concatenation } from "./concatenation";
 import { Conv2D } from "./conv2d";
 import { DepthToSpace } from "./depth_to_space";
 import { DepthwiseConv2D } from "./depthwise_conv2d";
@@ -10,6 +11,7 @@ import { Dequantize } from "./dequantize";
 import { ExpandDims } from "./expand_dims";
 import { FullyConnected } from "./fully_connected";
 import { Kernel } from "./kernel";
+import { Pack } from "./pack";
 import { Pad } from "./pad";
 import { Pool2D } from "./pooling";
 import { Quantize } from "./quantize";
@@ -18,9 +20,12 @@ import { Shape } from "./shape";
 import { Slice } from "./slice";
 import { Softmax } from "./softmax";
 import { SpaceToDepth } from "./space_to_depth";
+import { Split } from "./split";
+import { SplitV } from "./split_v";
 import { Squeeze } from "./squeeze";
 import { StridedSlice } from "./strided_slice";
 import { Transpose } from "./transpose";
+import { Unpack } from "./unpack";
 
 /** A fresh kernel for the operator, or null when the engine does not implement it. */
 export function createKernel(opcode: i32): Kernel | null {
@@ -28,6 +33,7 @@ export function createKernel(opcode: i32): Kernel | null {
     case BuiltinOperator.ADD: return new Add();
     case BuiltinOperator.AVERAGE_POOL_2D: return new Pool2D(true);
     case BuiltinOperator.CAST: return new Cast();
+    case BuiltinOperator.CONCATENATION: return new Concatenation();
     case BuiltinOperator.CONV_2D: return new Conv2D();
     case BuiltinOperator.DEPTHWISE_CONV_2D: return new DepthwiseConv2D();
     case BuiltinOperator.DEPTH_TO_SPACE: return new DepthToSpace();
@@ -35,6 +41,7 @@ export function createKernel(opcode: i32): Kernel | null {
     case BuiltinOperator.EXPAND_DIMS: return new ExpandDims();
     case BuiltinOperator.FULLY_CONNECTED: return new FullyConnected();
     case BuiltinOperator.MAX_POOL_2D: return new Pool2D(false);
+    case BuiltinOperator.PACK: return new Pack();
     case BuiltinOperator.PAD: return new Pad();
     case BuiltinOperator.PADV2: return new Pad();
     case BuiltinOperator.QUANTIZE: return new Quantize();
@@ -43,9 +50,12 @@ export function createKernel(opcode: i32): Kernel | null {
     case BuiltinOperator.SLICE: return new Slice();
     case BuiltinOperator.SOFTMAX: return new Softmax();
     case BuiltinOperator.SPACE_TO_DEPTH: return new SpaceToDepth();
+    case BuiltinOperator.SPLIT: return new Split();
+    case BuiltinOperator.SPLIT_V: return new SplitV();
     case BuiltinOperator.SQUEEZE: return new Squeeze();
     case BuiltinOperator.STRIDED_SLICE: return new StridedSlice();
     case BuiltinOperator.TRANSPOSE: return new Transpose();
+    case BuiltinOperator.UNPACK: return new Unpack();
     default: return null;
   }
 }

@@ -12,7 +12,7 @@ import { Case, fixtureCaseRoots, listCases, readBytes, sharedConformanceDir } fr
 const IMPLEMENTED = new Set([
   'CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'RESHAPE', 'SOFTMAX',
   'QUANTIZE', 'DEQUANTIZE',
-  'TRANSPOSE', 'STRIDED_SLICE', 'PAD', 'PADV2',
+  'CONCATENATION', 'TRANSPOSE', 'STRIDED_SLICE', 'SPLIT', 'SPLIT_V', 'PACK', 'UNPACK', 'PAD', 'PADV2',
   'SPACE_TO_DEPTH', 'DEPTH_TO_SPACE', 'SQUEEZE', 'EXPAND_DIMS', 'SLICE', 'SHAPE', 'CAST',
 ]);
 // The published models the engine core must run (issue: engine core acceptance).
