@@ -13,7 +13,7 @@ import { allocate, reserve, resetHeap } from "./memory";
 import { readModel } from "./model";
 import { planArena } from "./planner";
 import { BuiltinOperator, operatorName } from "./schema";
-import { clearError, errorCode, fail, Status } from "./status";
+import { clearError, errorCode, fail, hasError, Status } from "./status";
 
 let modelPointer: usize = 0;
 let modelLength: u32 = 0;
@@ -114,9 +114,12 @@ export function invoke(): i32 {
     fail(Status.NOT_READY, "invoke before a model was initialised successfully");
     return Status.NOT_READY;
   }
+  // A kernel may stop the invocation on a value read at run time (GATHER's positions, for one).
+  clearError();
   const nodes = model.nodes;
   for (let n = 0; n < nodes.length; n++) {
     changetype<Kernel>(unchecked(nodes[n]).kernel).eval();
+    if (hasError()) return errorCode();
   }
   return Status.OK;
 }

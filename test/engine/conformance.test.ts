@@ -12,8 +12,8 @@ import { Case, fixtureCaseRoots, listCases, readBytes, sharedConformanceDir } fr
 const IMPLEMENTED = new Set([
   'CONV_2D', 'DEPTHWISE_CONV_2D', 'FULLY_CONNECTED', 'AVERAGE_POOL_2D', 'MAX_POOL_2D', 'ADD', 'RESHAPE', 'SOFTMAX',
   'QUANTIZE', 'DEQUANTIZE',
-  'CONCATENATION', 'TRANSPOSE', 'STRIDED_SLICE', 'SPLIT', 'SPLIT_V', 'PACK', 'UNPACK', 'PAD', 'PADV2',
-  'SPACE_TO_DEPTH', 'DEPTH_TO_SPACE', 'SQUEEZE', 'EXPAND_DIMS', 'SLICE', 'SHAPE', 'CAST',
+  'CONCATENATION', 'TRANSPOSE', 'STRIDED_SLICE', 'SPLIT', 'SPLIT_V', 'PACK', 'UNPACK', 'PAD', 'PADV2', 'MIRROR_PAD',
+  'GATHER', 'SPACE_TO_DEPTH', 'DEPTH_TO_SPACE', 'SQUEEZE', 'EXPAND_DIMS', 'SLICE', 'FILL', 'SHAPE', 'CAST',
 ]);
 // The published models the engine core must run (issue: engine core acceptance).
 const REQUIRED = ['vww_96_int8', 'kws_ref_model', 'pretrainedResnet_quant', 'ad01_int8', 'person_detect',
