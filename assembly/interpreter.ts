@@ -11,10 +11,9 @@ import { createKernel } from "./kernels/registry";
 import { Kernel, operatorLabel } from "./kernels/kernel";
 import { allocate, reserve, resetHeap } from "./memory";
 import { readModel } from "./model";
-import { TensorType } from "./tensor";
 import { planArena } from "./planner";
 import { BuiltinOperator, operatorName } from "./schema";
-import { clearError, errorCode, fail, Status } from "./status";
+import { clearError, errorCode, fail, hasError, Status } from "./status";
 import { TensorType } from "./tensor";
 
 let modelPointer: usize = 0;
@@ -138,9 +137,12 @@ export function invoke(): i32 {
     fail(Status.NOT_READY, "invoke before a model was initialised successfully");
     return Status.NOT_READY;
   }
+  // A kernel may stop the invocation on a value read at run time (GATHER's positions, for one).
+  clearError();
   const nodes = model.nodes;
   for (let n = 0; n < nodes.length; n++) {
     changetype<Kernel>(unchecked(nodes[n]).kernel).eval();
+    if (hasError()) return errorCode();
   }
   return Status.OK;
 }

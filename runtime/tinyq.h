@@ -77,7 +77,7 @@ typedef uint32_t tq_offset;
 #define TQ_INVALID_MODEL        4 /* well-formed but inconsistent: shapes, quantization, ... */
 #define TQ_OUT_OF_MEMORY        5 /* over tq_set_memory_limit, or the runtime refused to grow */
 #define TQ_NOT_READY            6 /* tq_init without a reserved model, tq_invoke/tq_reset before tq_init */
-#define TQ_INVALID_ARGUMENT     7 /* e.g. tq_model_reserve of fewer than 8 bytes */
+#define TQ_INVALID_ARGUMENT     7 /* e.g. tq_model_reserve of fewer than 8 bytes, a GATHER position outside its axis */
 
 /* Tensor element types returned by tq_tensor_type: TFLite's TensorType numbering. These are
    the types the engine holds; a model with any other (string 5, resource 13, variant 14,
@@ -126,8 +126,10 @@ typedef tq_offset tq_model_reserve_fn(uint32_t length);
    arena. Returns TQ_OK or an error status. May grow memory. */
 typedef int32_t tq_init_fn(void);
 
-/* Runs the model once over the current inputs. Returns TQ_OK, or TQ_NOT_READY before a
-   successful tq_init. Allocates nothing; memory does not grow. */
+/* Runs the model once over the current inputs. Returns TQ_OK, TQ_NOT_READY before a
+   successful tq_init, or TQ_INVALID_ARGUMENT when a kernel meets a value computed at run time
+   that it cannot use (a GATHER position outside its axis, FILL dims that differ from the
+   output's shape); the outputs are then undefined. Allocates nothing; memory does not grow. */
 typedef int32_t tq_invoke_fn(void);
 
 /* Restores every variable tensor (the state of recurrent operators) to the value it had after
@@ -139,7 +141,7 @@ typedef int32_t tq_reset_fn(void);
 /* ---- Errors ---------------------------------------------------------------------------- */
 
 /* Status of the last failure of tq_model_reserve, tq_init, tq_invoke or tq_reset; TQ_OK after
-   a successful tq_model_reserve, tq_init or tq_reset. */
+   a successful tq_model_reserve, tq_init, tq_invoke or tq_reset. */
 typedef int32_t tq_error_code_fn(void);
 
 /* Offset of the error message: tq_error_length() UTF-8 bytes (at most 512), no NUL. */
