@@ -3,3 +3,14 @@ export type { Frame, ImageInputOptions, PixelFormat, ResizeMethod } from './imag
 export { decodeImage, imageFormatOf } from './image_file.js';
 export type { ImageFormat } from './image_file.js';
 export { decodeBmp } from './bmp.js';
+export { encodeWav, readWav } from './wav.js';
+export type { WavAudio } from './wav.js';
+export { Fft } from './fft.js';
+export { AUDIO_PRESETS, AudioFeatureStream, AudioFrontEnd, audioConfigFor, clipFeatures, dctMatrix, featureSize, featureWindows, melWeights, MLPERF_AD, MLPERF_KWS } from './audio.js';
+export type { AudioFeatureConfig, AudioStreamOptions, ClipFeatures } from './audio.js';
+export { parseCsv, RingBuffer, scaleAxes, SlidingWindow, timeSeriesShape } from './timeseries.js';
+export type { AxisScaling, CsvRecording, SlidingWindowOptions } from './timeseries.js';
+export { CommandRecognizer } from './recognize.js';
+export type { Recognition, RecognizerOptions } from './recognize.js';
+export { StreamingClassifier } from './stream.js';
+export type { StreamingOptions, StreamResult, WindowSource } from './stream.js';
