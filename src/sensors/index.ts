@@ -14,3 +14,5 @@ export { CommandRecognizer } from './recognize.js';
 export type { Recognition, RecognizerOptions } from './recognize.js';
 export { StreamingClassifier } from './stream.js';
 export type { StreamingOptions, StreamResult, WindowSource } from './stream.js';
+export { sensorInputs } from './files.js';
+export type { SensorInput, SensorKind } from './files.js';

@@ -9,7 +9,7 @@ import {
   AudioFeatureStream, CommandRecognizer, Interpreter, MLPERF_KWS, parseCsv, readWav, RingBuffer, scaleAxes, SlidingWindow, StreamingClassifier,
   timeSeriesShape, type TensorInfo,
 } from '../../src/index.js';
-import { sharedDir } from '../conformance.js';
+import { repoRoot, sharedDir } from '../conformance.js';
 import { throwsTinyqError } from '../tinyq_error.js';
 
 const tensor = (shape: number[]): TensorInfo => ({ index: 0, name: 'x', dtype: 'int8', shape, scale: 1, zeroPoint: 0, quantized: true, bytes: 0 });
@@ -90,6 +90,23 @@ test('recognizer: suppresses a repeat within suppressionMs; an ignored class end
   throwsTinyqError(() => ignoring.process(scores(0, 1, 0), 599), /time order/);
   throwsTinyqError(() => ignoring.process([1, 0], 700), /2 scores for 3 labels/);
   throwsTinyqError(() => new CommandRecognizer({ ...options, ignore: ['maybe'] }), /'maybe' is not one of the labels/);
+});
+
+test('streaming gestures: sliding windows of the recording, sample by sample, classify each gesture', async () => {
+  const example = path.join(repoRoot, 'examples/gesture');
+  const labels = fs.readFileSync(path.join(example, 'labels.txt'), 'utf8').trim().split('\n');
+  const recording = parseCsv(fs.readFileSync(path.join(example, 'recording.csv'), 'utf8'));
+  const interpreter = await Interpreter.load(path.join(example, 'model.tflite'));
+  // The recording in raw counts of a +-2 g sensor (16384 per g), scaled back to g per axis.
+  const counts = recording.values.map((g) => Math.round(g * 16384));
+  const windows = new SlidingWindow({ length: 64, axes: 3, stride: 32, sampleRate: 50, scaling: { scale: [1 / 16384, 1 / 16384, 1 / 16384] } });
+  const classifier = new StreamingClassifier(interpreter, windows, { labels });
+  const results = [];
+  for (let i = 0; i < counts.length; i += 3) results.push(...classifier.push(counts.subarray(i, i + 3)));
+  assert.is(results.length, 7);
+  assert.equal(results.map((result) => result.timeMs), [0, 640, 1280, 1920, 2560, 3200, 3840]);
+  // Windows 0, 2, 4, 6 hold one whole gesture each, in the order of labels.txt.
+  assert.equal([0, 2, 4, 6].map((k) => results[k].label), labels);
 });
 
 const dataDir = path.join(sharedDir, 'data');
