@@ -12,6 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Interpreter, TinyqError, type EngineChoice, type OperatorInfo, type TensorInfo } from './index.js';
 import { KNOWN_MODELS } from './known_models.js';
+import { isAutoencoder, reconstructionError } from './sensors/anomaly.js';
 import { sensorInputs, type SensorInput, type SensorKind } from './sensors/files.js';
 
 /** A command line that cannot be understood (exit code 2). */
@@ -334,7 +335,11 @@ async function run(parsed: Parsed): Promise<void> {
   if (source !== 'input' && isAutoencoder(interpreter)) {
     if (outputDir !== undefined) throw new UsageError(`--output-dir writes classifier outputs; an autoencoder run prints anomaly scores (see 'tinyq run --help')`);
     const scores = [];
-    for (const file of files) scores.push(reconstructionScore(interpreter, file, await readSensorInputs(interpreter, source, file)));
+    for (const file of files) {
+      const windows = await readSensorInputs(interpreter, source, file);
+      const { score, invokeMs } = reconstructionError(interpreter, windows);
+      scores.push({ input: file, windows: windows.length, score, ms: Number(invokeMs.toFixed(3)) });
+    }
     if (parsed.values.json) console.log(JSON.stringify(scores.length === 1 ? scores[0] : { samples: scores }));
     else console.log(scores.map(reconstructionText).join('\n\n'));
     return;
@@ -428,31 +433,6 @@ async function readSensorSamples(interpreter: Interpreter, kind: SensorKind, fil
     }
   }
   return samples;
-}
-
-/** One output with the input's shape: the model reconstructs its input. */
-function isAutoencoder(interpreter: Interpreter): boolean {
-  const [input] = interpreter.inputs;
-  const [output, ...others] = interpreter.outputs;
-  return interpreter.inputs.length === 1 && others.length === 0 && input.shape.join() === output.shape.join();
-}
-
-function reconstructionScore(interpreter: Interpreter, file: string, windows: SensorInput[]): ReconstructionResult {
-  const input = interpreter.inputs[0];
-  let total = 0;
-  let ms = 0;
-  for (const window of windows) {
-    interpreter.setInput(0, window.values);
-    const start = performance.now();
-    interpreter.invoke();
-    ms += performance.now() - start;
-    const reconstruction = interpreter.output(0, 'float');
-    const real = window.real ?? Float32Array.from(window.values, (q) => (input.quantized ? input.scale * (Number(q) - input.zeroPoint) : Number(q)));
-    let squared = 0;
-    for (let k = 0; k < real.length; k++) squared += (real[k] - Number(reconstruction[k])) ** 2;
-    total += squared / real.length;
-  }
-  return { input: file, windows: windows.length, score: total / windows.length, ms: Number(ms.toFixed(3)) };
 }
 
 function reconstructionText(result: ReconstructionResult, k: number): string {

@@ -16,3 +16,5 @@ export { StreamingClassifier } from './stream.js';
 export type { StreamingOptions, StreamResult, WindowSource } from './stream.js';
 export { sensorInputs } from './files.js';
 export type { SensorInput, SensorKind } from './files.js';
+export { isAutoencoder, reconstructionError } from './anomaly.js';
+export type { ReconstructionScore } from './anomaly.js';
