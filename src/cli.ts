@@ -1,14 +1,19 @@
 #!/usr/bin/env node
-// The tinyq command line: `inspect` describes a model, `run` invokes it on raw tensor files.
+// The tinyq command line: `inspect` describes a model, `run` invokes it on raw tensor files
+// or on sensor recordings (images, WAV, CSV) shaped and quantized for the model's input.
 // A user's mistake ends as one line on stderr: exit 2 for a command line that cannot be
 // understood, 1 for a model or file that cannot be used. Only internal bugs print a stack.
 
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Interpreter, TinyqError, type EngineChoice, type OperatorInfo, type TensorInfo } from './index.js';
+import { KNOWN_MODELS } from './known_models.js';
+import { isAutoencoder, reconstructionError } from './sensors/anomaly.js';
+import { sensorInputs, type SensorInput, type SensorKind } from './sensors/files.js';
 
 /** A command line that cannot be understood (exit code 2). */
 class UsageError extends Error {}
@@ -34,6 +39,8 @@ Runs int8 TensorFlow Lite models in the tinyq WebAssembly engine.
 Commands:
   inspect MODEL             operators, tensors, quantization, memory and MACs of a model
   run MODEL --input FILE... invoke a model on raw input tensor files
+  run MODEL --image|--wav|--csv FILE...
+                            invoke a model on images, audio or time series recordings
 
 Options:
   -h, --help                show this help ('tinyq <command> --help' for a command)
@@ -64,14 +71,31 @@ ${ENGINE_HELP}
 
 const RUN: Command = {
   help: `Usage: tinyq run MODEL --input FILE... [options]
+       tinyq run MODEL --image FILE... | --wav FILE... | --csv FILE... [options]
 
 Invokes MODEL on raw little-endian tensor files, one per model input in the model's
 input order; each file must hold exactly its input's bytes. With I inputs, k*I files
 make k invocations on one interpreter (state carries over), sample-major: sample 0's
 I files, then sample 1's, and so on.
 
+Or invokes a one-input MODEL on sensor recordings, made into its input from the
+input's shape and quantization:
+  --image  BMP, PNG or JPEG; converted to the input's channels (gray or RGB), center-
+           cropped to its aspect ratio, resized; pixel p becomes p - 128 (int8 input)
+  --wav    16-bit PCM mono; the audio front-end whose features have the input's shape:
+           49x10 MFCC of MLPerf Tiny KWS (each second of the file is one clip), or
+           5x128 log-mel of MLPerf Tiny AD (windows sliding one frame over the file)
+  --csv    one sample per row (a header line is skipped); consecutive windows of the
+           input's length, each quantized with the input's scale and zero point
+A model whose output has its input's shape (an autoencoder) gets one anomaly score per
+file: the mean squared reconstruction error over the file's windows. Known published
+models (MLPerf Tiny, person_detect) name their classes without --labels.
+
 Options:
-  -i, --input FILE...        input tensor files (required)
+  -i, --input FILE...        input tensor files
+  --image FILE...            image files
+  --wav FILE...              WAV files
+  --csv FILE...              CSV files
   -o, --output-dir DIR       write the raw bytes of output j to DIR/out{j}.bin, or
                              DIR/s{k}_out{j}.bin for sample k of several
   --labels FILE              class names, one per line, for the top-K list
@@ -79,17 +103,24 @@ Options:
 ${ENGINE_HELP}
   --json                     print {"outputs":[{name,dtype,shape,values,top}],"ms"},
                              or {"samples":[{outputs,ms},...]} for several samples
+                             (sensor samples add "input": the file and window;
+                             anomaly scores print {"input","windows","score","ms"})
   -h, --help                 show this help
 
 A classifier output (rank <= 2, a single row) is summarised by its top-K classes
 with dequantized scores; "ms" is the wall time of invoke.
 
-Example:
+Examples:
   tinyq run examples/digits/model.tflite --input examples/digits/digit_3.bin \\
-    --labels examples/digits/labels.txt`,
+    --labels examples/digits/labels.txt
+  tinyq run ../shared/models/person_detect.tflite --image ../shared/data/person.png
+  tinyq run ../shared/models/kws_ref_model.tflite --wav ../shared/data/yes_1000ms.wav`,
   options: {
     ...COMMON_OPTIONS,
     input: { type: 'string', short: 'i', multiple: true },
+    image: { type: 'string', multiple: true },
+    wav: { type: 'string', multiple: true },
+    csv: { type: 'string', multiple: true },
     'output-dir': { type: 'string', short: 'o' },
     labels: { type: 'string' },
     top: { type: 'string' },
@@ -253,6 +284,8 @@ function tensorTable(tensors: TensorInfo[]): string {
 interface Sample {
   files: string[];
   bytes: Uint8Array[];
+  /** The recording and window a sensor sample was made from. */
+  input?: string;
 }
 
 interface TopClass {
@@ -272,19 +305,46 @@ interface OutputResult {
 
 interface SampleResult {
   files: string[];
+  input?: string;
   ms: number;
   outputs: OutputResult[];
 }
 
+/** The anomaly score of one recording through an autoencoder. */
+interface ReconstructionResult {
+  input: string;
+  windows: number;
+  /** Mean over the windows of the mean squared error between the input and its reconstruction. */
+  score: number;
+  ms: number;
+}
+
+/** What a run's files are: raw tensors (--input) or recordings for a sensor front-end. */
+type Source = 'input' | SensorKind;
+const SOURCES: readonly Source[] = ['input', 'image', 'wav', 'csv'];
+
 async function run(parsed: Parsed): Promise<void> {
-  const { model, files } = runOperands(parsed);
+  const { model, source, files } = runOperands(parsed);
   const top = topOption(parsed);
   const engine = engineOption(parsed);
   const outputDir = parsed.values['output-dir'] as string | undefined;
   const labelsPath = parsed.values.labels as string | undefined;
-  const labels = labelsPath === undefined ? undefined : await readLabels(labelsPath);
-  const interpreter = await Interpreter.load(model, { engine });
-  const samples = await readSamples(interpreter.inputs, files);
+  const modelBytes = new Uint8Array(await onFile('read model', model, () => readFile(model)));
+  const labels = labelsPath === undefined ? KNOWN_MODELS[sha256(modelBytes)]?.labels : await readLabels(labelsPath);
+  const interpreter = await Interpreter.load(modelBytes, { engine });
+  if (source !== 'input' && isAutoencoder(interpreter)) {
+    if (outputDir !== undefined) throw new UsageError(`--output-dir writes classifier outputs; an autoencoder run prints anomaly scores (see 'tinyq run --help')`);
+    const scores = [];
+    for (const file of files) {
+      const windows = await readSensorInputs(interpreter, source, file);
+      const { score, invokeMs } = reconstructionError(interpreter, windows);
+      scores.push({ input: file, windows: windows.length, score, ms: Number(invokeMs.toFixed(3)) });
+    }
+    if (parsed.values.json) console.log(JSON.stringify(scores.length === 1 ? scores[0] : { samples: scores }));
+    else console.log(scores.map(reconstructionText).join('\n\n'));
+    return;
+  }
+  const samples = source === 'input' ? await readSamples(interpreter.inputs, files) : await readSensorSamples(interpreter, source, files);
   const results = samples.map((sample) => invokeSample(interpreter, sample, top, labels));
   const written = outputDir === undefined ? [] : await writeOutputs(outputDir, results);
   if (parsed.values.json) console.log(JSON.stringify(resultsJson(results)));
@@ -292,31 +352,37 @@ async function run(parsed: Parsed): Promise<void> {
   else console.log(results.map(sampleText).join('\n\n'));
 }
 
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
 /**
- * MODEL is the first positional; every positional after --input (up to the next option)
- * is an input file, so `--input a.bin b.bin` and `--input a.bin --input b.bin` both work.
+ * MODEL is the first positional; every positional after --input, --image, --wav or --csv
+ * (up to the next option) is a file of that kind, so `--input a.bin b.bin` and
+ * `--input a.bin --input b.bin` both work. One run takes one kind of file.
  */
-function runOperands(parsed: Parsed): { model: string; files: string[] } {
+function runOperands(parsed: Parsed): { model: string; source: Source; files: string[] } {
   let model: string | undefined;
   const files: string[] = [];
-  let afterInput = false;
+  const sources = new Set<Source>();
+  let current: Source | undefined;
   for (const token of parsed.tokens) {
     if (token.kind === 'option') {
-      afterInput = token.name === 'input';
-      if (afterInput && token.value !== undefined) files.push(token.value);
+      current = SOURCES.find((source) => source === token.name);
+      if (current) sources.add(current);
+      if (current && token.value !== undefined) files.push(token.value);
     } else if (token.kind === 'option-terminator') {
-      afterInput = false;
-    } else if (afterInput) {
+      current = undefined;
+    } else if (current) {
       files.push(token.value);
     } else if (model === undefined) {
       model = token.value;
     } else {
-      throw new UsageError(`unexpected argument '${token.value}'; input files follow --input (see 'tinyq run --help')`);
+      throw new UsageError(`unexpected argument '${token.value}'; input files follow --input, --image, --wav or --csv (see 'tinyq run --help')`);
     }
   }
   if (model === undefined) throw new UsageError(`missing MODEL (see 'tinyq run --help')`);
-  if (files.length === 0) throw new UsageError(`missing --input FILE: give one raw tensor file per model input (see 'tinyq run --help')`);
-  return { model, files };
+  if (sources.size > 1) throw new UsageError(`one run takes one kind of file; got ${[...sources].map((source) => `--${source}`).join(' and ')}`);
+  if (files.length === 0) throw new UsageError(`missing input files: give --input FILE (one raw tensor per model input) or --image, --wav or --csv FILE (see 'tinyq run --help')`);
+  return { model, source: [...sources][0], files };
 }
 
 async function readLabels(path: string): Promise<string[]> {
@@ -344,7 +410,39 @@ async function readSamples(inputs: TensorInfo[], files: string[]): Promise<Sampl
   });
 }
 
-function invokeSample(interpreter: Interpreter, sample: Sample, top: number, labels?: string[]): SampleResult {
+/** The model inputs of one recording (a sensor front-end fed from the model's only input). */
+async function readSensorInputs(interpreter: Interpreter, kind: SensorKind, file: string): Promise<SensorInput[]> {
+  const inputs = interpreter.inputs;
+  if (inputs.length !== 1) throw new TinyqError('INVALID_ARGUMENT', `--${kind} feeds models with one input; this one has ${inputs.length} (give raw tensors with --input)`);
+  const bytes = new Uint8Array(await onFile(`read ${kind}`, file, () => readFile(file)));
+  try {
+    return await sensorInputs(kind, bytes, file, inputs[0]);
+  } catch (error) {
+    if (error instanceof TinyqError && !error.message.includes(file)) throw new TinyqError(error.code, `${file}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** One sample per window of every recording, in order. */
+async function readSensorSamples(interpreter: Interpreter, kind: SensorKind, files: string[]): Promise<Sample[]> {
+  const samples: Sample[] = [];
+  for (const file of files) {
+    for (const window of await readSensorInputs(interpreter, kind, file)) {
+      const { buffer, byteOffset, byteLength } = window.values;
+      samples.push({ files: [file], bytes: [new Uint8Array(buffer, byteOffset, byteLength)], input: window.name });
+    }
+  }
+  return samples;
+}
+
+function reconstructionText(result: ReconstructionResult, k: number): string {
+  return [
+    `sample ${k}: ${result.input} (${count(result.windows)} window${result.windows === 1 ? '' : 's'}, ${result.ms.toFixed(3)} ms)`,
+    `  anomaly score ${result.score.toFixed(4)}  (mean squared reconstruction error)`,
+  ].join('\n');
+}
+
+function invokeSample(interpreter: Interpreter, sample: Sample, top: number, labels?: readonly string[]): SampleResult {
   sample.bytes.forEach((bytes, i) => interpreter.setInputBytes(i, bytes));
   const start = performance.now();
   interpreter.invoke();
@@ -355,7 +453,7 @@ function invokeSample(interpreter: Interpreter, sample: Sample, top: number, lab
     if (isClassifier(info.shape)) result.top = topClasses(values, top, labels);
     return result;
   });
-  return { files: sample.files, ms, outputs };
+  return { files: sample.files, input: sample.input, ms, outputs };
 }
 
 /** A vector, or a batch of one row: the shape of class scores. */
@@ -363,7 +461,7 @@ function isClassifier(shape: number[]): boolean {
   return shape.length <= 1 || (shape.length === 2 && shape[0] === 1);
 }
 
-function topClasses(values: number[], k: number, labels?: string[]): TopClass[] {
+function topClasses(values: number[], k: number, labels?: readonly string[]): TopClass[] {
   const ranked = values.map((score, index) => ({ index, score })).sort((a, b) => b.score - a.score).slice(0, k);
   return ranked.map((entry) => (labels?.[entry.index] === undefined ? entry : { ...entry, label: labels[entry.index] }));
 }
@@ -383,6 +481,7 @@ async function writeOutputs(dir: string, results: SampleResult[]): Promise<{ pat
 
 function resultsJson(results: SampleResult[]): object {
   const sampleJson = (result: SampleResult) => ({
+    ...(result.input === undefined ? {} : { input: result.input }),
     outputs: result.outputs.map(({ info, values, top }) => ({ name: info.name, dtype: info.dtype, shape: info.shape, values, top })),
     ms: Number(result.ms.toFixed(3)),
   });
@@ -390,7 +489,7 @@ function resultsJson(results: SampleResult[]): object {
 }
 
 function sampleText(result: SampleResult, k: number): string {
-  const lines = [`sample ${k}: ${result.files.join(' ')} (${result.ms.toFixed(3)} ms)`];
+  const lines = [`sample ${k}: ${result.input ?? result.files.join(' ')} (${result.ms.toFixed(3)} ms)`];
   for (const [j, { info, top }] of result.outputs.entries()) {
     lines.push(`  output ${j}  ${info.name}  ${info.dtype} ${shapeText(info.shape)}`);
     if (top) lines.push(topTable(top));

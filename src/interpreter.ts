@@ -3,6 +3,7 @@
 import { DType, dtypeOf, QUANTIZED_RANGE, rawArrayMatches, TypedArray, viewAs } from './dtype.js';
 import { compileEngine, Engine, EngineChoice, EngineKind, WasmSource } from './engine.js';
 import { TinyqError } from './errors.js';
+import { quantizeInto, type QuantizedArray } from './quantize.js';
 
 export interface TensorInfo {
   /** Index of the tensor in the model's subgraph. */
@@ -163,10 +164,9 @@ export class Interpreter {
       target.set(data as never);
       return;
     }
-    const range = QUANTIZED_RANGE[info.dtype];
     const isFloat = data instanceof Float32Array || data instanceof Float64Array || Array.isArray(data);
-    if (range && info.quantized && isFloat) {
-      quantizeInto(target as Int8Array, data as ArrayLike<number>, info.scale, info.zeroPoint, range);
+    if (QUANTIZED_RANGE[info.dtype] && info.quantized && isFloat) {
+      quantizeInto(target as QuantizedArray, data as ArrayLike<number>, info.scale, info.zeroPoint);
       return;
     }
     if (info.dtype === 'float32' && isFloat) {
@@ -227,15 +227,5 @@ export class Interpreter {
   /** The address of a tensor's data in engine memory (tests and tools). */
   tensorAddress(index: number): number {
     return this.core.exports.tq_tensor_data(index);
-  }
-}
-
-/** round(value / scale) + zeroPoint, rounding half away from zero and clamping, like TFLite's quantizer. */
-function quantizeInto(target: Int8Array, values: ArrayLike<number>, scale: number, zeroPoint: number, [low, high]: [number, number]): void {
-  const floatScale = Math.fround(scale);
-  for (let k = 0; k < values.length; k++) {
-    const scaled = Math.fround(Math.fround(values[k]) / floatScale);
-    const rounded = Number.isNaN(scaled) ? 0 : Math.sign(scaled) * Math.round(Math.abs(scaled));
-    target[k] = Math.min(high, Math.max(low, rounded + zeroPoint));
   }
 }
