@@ -1,5 +1,6 @@
 export { Interpreter } from './interpreter.js';
-export type { LoadOptions, OperatorInfo, OutputMode, TensorInfo } from './interpreter.js';
+export type { LoadOptions, ModelFormat, OperatorInfo, OutputMode, TensorInfo } from './interpreter.js';
+export { convertOnnx } from './onnx/convert.js';
 export { TinyqError } from './errors.js';
 export type { TinyqErrorCode } from './errors.js';
 export type { DType, TypedArray } from './dtype.js';
