@@ -41,6 +41,11 @@ export interface Value {
   columns?: { shape: number[]; perm: Perm };
   /** A float tensor of a QDQ graph that is the DequantizeLinear of this quantized value. */
   dequantizes?: Value;
+  /**
+   * Dynamic quantization (DynamicQuantizeLinear): the quantized tensor, scale or zero point
+   * computed at run time from this float value, or (scale) that scale times constant weight scales.
+   */
+  dynamic?: { of: Value; part: 'values' | 'scale' | 'zeroPoint'; weightScale?: Float32Array };
   /** A graph input whose quantization the first quantized operator reading it gives. */
   graphInput?: boolean;
   /** The operator writing this value, when it can still take a fused activation and another output quantization. */
@@ -491,6 +496,10 @@ export class Converter {
     const name = opName(node);
     if (name === 'QuantizeLinear') return this.quantizeLinear(node);
     if (name === 'DequantizeLinear') return this.dequantizeLinear(node);
+    if (name === 'DynamicQuantizeLinear') return this.dynamicQuantizeLinear(node);
+    if (name === 'ConvInteger' || name === 'MatMulInteger') return this.integerProduct(node);
+    const dynamicInput = node.inputs.map((input) => (input ? this.values.get(input) : undefined)).find((value) => value?.dynamic);
+    if (dynamicInput) return this.dynamicScale(node, dynamicInput);
     const qoperator = QOPERATORS[name];
     if (qoperator) {
       const { op, call } = qoperator(this, node);
@@ -606,6 +615,63 @@ export class Converter {
     }
     if (quant.scale.length > 1) this.fail(node, 'per-channel quantization of activations is not supported');
     this.bind(node.outputs[0], this.floatView(this.withQuant(input, quant, node)));
+  }
+
+  // Dynamic quantization (onnxruntime's quantize_dynamic) computes activation scales at run time:
+  // DynamicQuantizeLinear(x) -> ConvInteger / MatMulInteger -> Cast -> Mul(x scale x weight scale)
+  // [-> Add(bias)] becomes one TFLite hybrid operator: float input, int8 weights, float output.
+
+  private dynamicQuantizeLinear(node: OnnxNode): void {
+    const of = this.value(node.inputs[0], node);
+    if (of.type !== 'float32') this.fail(node, `input ${of.name} must be float32`, 'INVALID_MODEL');
+    (['values', 'scale', 'zeroPoint'] as const).forEach((part, k) => {
+      if (node.outputs[k]) this.bind(node.outputs[k], { name: node.outputs[k], shape: of.shape, type: 'float32', perm: of.perm, dynamic: { of, part }, derived: new Map() });
+    });
+  }
+
+  /** Mul(dynamic scale, constant weight scales): the combined scale of an integer product. */
+  private dynamicScale(node: OnnxNode, dynamic: Value): void {
+    const other = node.inputs.map((input) => this.value(input, node)).find((value) => value !== dynamic);
+    if (node.opType !== 'Mul' || dynamic.dynamic!.part !== 'scale' || dynamic.dynamic!.weightScale || !other?.constant) {
+      this.fail(node, `a run-time quantization parameter (${dynamic.name}) is used here; only the Mul by constant weight scales of dynamic quantization is supported`);
+    }
+    this.bind(node.outputs[0], { ...dynamic, name: node.outputs[0], dynamic: { ...dynamic.dynamic!, weightScale: realValues(other) }, derived: new Map() });
+  }
+
+  private integerProduct(node: OnnxNode): void {
+    const values = this.value(node.inputs[0], node);
+    const dynamic = values.dynamic;
+    if (!dynamic || dynamic.part !== 'values') this.fail(node, 'supported only on the output of DynamicQuantizeLinear (dynamic quantization); static models use QLinearConv / QLinearMatMul');
+    const readerOf = (tensor: string, opType: string) => {
+      const readers = this.consumers.get(tensor) ?? [];
+      return readers.length === 1 && readers[0].opType === opType && !this.graphOutputs.has(tensor) ? readers[0] : undefined;
+    };
+    const cast = readerOf(node.outputs[0], 'Cast');
+    const scaling = cast && readerOf(cast.outputs[0], 'Mul');
+    const scale = scaling && scaling.inputs.map((input) => this.values.get(input)).find((value) => value?.dynamic?.weightScale && value.dynamic.of === dynamic.of);
+    if (!cast || !scaling || !scale) this.fail(node, 'the integer product must be followed by Cast and Mul by the input scale x weight scale, as quantize_dynamic writes it');
+    const addition = readerOf(scaling.outputs[0], 'Add');
+    const biasName = addition?.inputs.find((input) => input !== scaling.outputs[0]);
+    const bias = biasName ? this.value(biasName, addition!) : undefined;
+    const folded = bias?.constant ? [cast, scaling, addition!] : [cast, scaling];
+    const weightName = node.inputs[1];
+    const weights = this.value(weightName, node);
+    if (!weights.constant) this.fail(node, `the weights ${weightName} must be a constant`);
+    const zeroPoint = this.constantInts(node, 3) ?? [0];
+    const shift = this.graph.constants.get(weightName)!.type === OnnxType.UINT8 ? 128 : 0;
+    const weightScale = Array.from(scale.dynamic!.weightScale!);
+    const axis = node.opType === 'ConvInteger' ? 0 : 1;
+    const quant: Quant = { scale: weightScale, zeroPoint: weightScale.map((_, c) => zeroPoint[zeroPoint.length === 1 ? 0 : c] - shift), axis: weightScale.length > 1 ? axis : 0 };
+    const spec = FLOAT_OPERATORS[node.opType === 'ConvInteger' ? 'Conv' : 'MatMul'];
+    const output = folded[folded.length - 1].outputs[0];
+    const call: Call = { node: { ...node, outputs: [output] }, inputs: [dynamic.of, { ...weights, quant, derived: new Map() }, bias?.constant ? this.reshape(bias, [elementCount(bias.shape)]) : undefined], quantized: false };
+    if (call.inputs[2] && node.opType === 'MatMulInteger') return this.bindHybrid(folded, output, FLOAT_OPERATORS.Gemm.convert(this, { ...call, node: { ...call.node, attributes: new Map() } }));
+    this.bindHybrid(folded, output, spec.convert(this, call));
+  }
+
+  private bindHybrid(folded: OnnxNode[], output: string, result: Value): void {
+    for (const node of folded) this.folded.add(node);
+    this.bind(output, result);
   }
 
   /** The TFLite tensor of a graph output, in the declared layout and element type. */

@@ -217,7 +217,8 @@ function fullyConnected(converter: Converter, call: Call, x: Value, weights: Val
   const output = converter.newValue(call.node.outputs[0], outputShape, x.type === 'float32' ? 'float32' : 'int8', identity(outputShape.length), quant);
   const operator = converter.emit(Op.FULLY_CONNECTED, keepNumDims ? 5 : version(call, 4), [x, weights, biasValue], [output], {
     type: OptionsType.FULLY_CONNECTED,
-    fields: [[0, 'i8', converter.activation(call, quant)], [2, 'bool', keepNumDims]],
+    // A hybrid layer (float input, int8 weights) quantizes its input at run time, asymmetrically like onnxruntime's DynamicQuantizeLinear.
+    fields: [[0, 'i8', converter.activation(call, quant)], [2, 'bool', keepNumDims], [3, 'bool', x.type === 'float32' && weights.type === 'int8']],
   });
   output.fusable = { operator, activationSlot: 0 };
   return output;

@@ -106,6 +106,36 @@ test('an unsupported attribute fails naming the attribute and the node', () => {
   assert.match(unknown.message, /'alpha'/);
 });
 
+test('a dynamically quantized model becomes hybrid layers (float activations, int8 weights)', async () => {
+  const model = path.join(repoRoot, 'test/fixtures/onnx_dynamic/conv_dense_dynamic/model_dynamic.onnx');
+  const tflite = convertOnnx(new Uint8Array(fs.readFileSync(model)));
+  assert.is(new TextDecoder().decode(tflite.subarray(4, 8)), 'TFL3');
+  try {
+    await Interpreter.load(tflite);
+    assert.unreachable('the engine has no hybrid kernels');
+  } catch (error) {
+    assert.instance(error, TinyqError);
+    assert.is((error as TinyqError).code, 'UNSUPPORTED_TYPE', (error as Error).message);
+  }
+});
+
+test('ConvInteger outside dynamic quantization is refused, naming the node', () => {
+  const integer = onnx.ModelProto.encode({
+    irVersion: 8,
+    opsetImport: [{ domain: '', version: 17 }],
+    graph: {
+      name: 'test',
+      node: [{ name: 'bare_conv_integer', opType: 'ConvInteger', input: ['x', 'w'], output: ['y'] }],
+      initializer: [{ name: 'w', dataType: 3, dims: [1, 1, 1, 1], int32Data: [1] }],
+      input: [{ name: 'x', type: { tensorType: { elemType: 3, shape: { dim: [1, 1, 2, 2].map((dimValue) => ({ dimValue })) } } } }],
+      output: [{ name: 'y', type: { tensorType: { elemType: 6, shape: { dim: [1, 1, 2, 2].map((dimValue) => ({ dimValue })) } } } }],
+    },
+  }).finish();
+  const error = convertError(integer);
+  assert.match(error.message, /bare_conv_integer/);
+  assert.match(error.message, /ConvInteger/);
+});
+
 test('bytes that start like ONNX but do not decode are a malformed model', async () => {
   const broken = new Uint8Array([0x08, 0x08, 0x3a, 0xff, 0xff, 0xff, 0x0f, 0x01]);
   try {
