@@ -12,7 +12,7 @@
 
 import { TinyqError } from '../errors.js';
 import { Activation, Op, TensorType, TfliteBuilder, type ActivationCode, type Options, type Quantization } from '../tflite/builder.js';
-import { elementCount, identity, isIdentity, permute, permuteData, sameMemoryOrder, samePerm, strides, transposeBetween, type Perm } from './layout.js';
+import { elementCount, identity, isIdentity, permute, permuteData, sameMemoryOrder, sameValues, strides, transposeBetween, type Perm } from './layout.js';
 import { onnxTypeName, OnnxType, readOnnx, type AttributeValue, type OnnxConstant, type OnnxGraph, type OnnxNode } from './model.js';
 import { FLOAT_OPERATORS, QOPERATORS } from './operators.js';
 
@@ -143,15 +143,12 @@ export class Converter {
     return node.attributes.get(name);
   }
 
-  int(node: OnnxNode, name: string, fallback: number): number {
+  /** A numeric (INT or FLOAT) attribute. */
+  number(node: OnnxNode, name: string, fallback: number): number {
     const value = node.attributes.get(name);
     if (value === undefined) return fallback;
-    if (typeof value !== 'number') this.fail(node, `attribute '${name}' must be an integer`, 'INVALID_MODEL');
+    if (typeof value !== 'number') this.fail(node, `attribute '${name}' must be a number`, 'INVALID_MODEL');
     return value;
-  }
-
-  float(node: OnnxNode, name: string, fallback: number): number {
-    return this.int(node, name, fallback);
   }
 
   ints(node: OnnxNode, name: string, fallback: number[] | undefined): number[] | undefined {
@@ -279,7 +276,7 @@ export class Converter {
   /** The value stored with axes `perm` (TRANSPOSE, or RESHAPE when the element order is the same). */
   inLayout(value: Value, perm: Perm): Value {
     if (value.columns) value = this.uncolumned(value);
-    if (samePerm(value.perm, perm)) return value;
+    if (sameValues(value.perm, perm)) return value;
     if (value.constant && value.tensor === undefined) {
       return { ...value, perm, derived: new Map() };
     }
@@ -315,7 +312,7 @@ export class Converter {
    */
   reshape(value: Value, shape: number[], allowColumns = false): Value {
     if (value.constant && value.tensor === undefined && isIdentity(value.perm)) return { ...value, shape, perm: identity(shape.length), derived: new Map() };
-    if (value.columns && samePerm(shape, value.shape)) return value;
+    if (value.columns && sameValues(shape, value.shape)) return value;
     if (!value.columns && !isIdentity(value.perm) && !sameMemoryOrder(value.shape, value.perm, identity(value.shape.length))) {
       if (allowColumns && shape.length === 2 && value.perm[0] === 0 && shape[0] === value.shape[0]) {
         const result = this.newValue(value.name, shape, value.type, identity(2), value.quant);
@@ -326,7 +323,7 @@ export class Converter {
       value = this.inLayout(value, identity(value.shape.length));
     }
     if (value.columns) value = this.uncolumned(value);
-    if (samePerm(shape, value.shape) && isIdentity(value.perm)) return value;
+    if (sameValues(shape, value.shape) && isIdentity(value.perm)) return value;
     const result = this.newValue(value.name, shape, value.type, identity(shape.length), value.quant);
     this.emit(Op.RESHAPE, 1, [value, this.int32Tensor(`${value.name}_shape`, shape)], [result]);
     return result;
@@ -471,7 +468,7 @@ export class Converter {
       Math.min(INT8_RANGE[1], b.high === Infinity ? Infinity : zeroPoint + roundHalfAway(b.high / scale)),
     ];
     const wanted = clampOf(bounds);
-    return ACTIVATION_BOUNDS.find(([, b]) => samePerm(clampOf(b), wanted))?.[0];
+    return ACTIVATION_BOUNDS.find(([, b]) => sameValues(clampOf(b), wanted))?.[0];
   }
 
   /** The fused activation of a call; fails when its Relu / Clip has none. */
@@ -525,8 +522,7 @@ export class Converter {
 
     const allQuantized = data.every((i) => inputs[i]!.dequantizes || (inputs[i]!.constant && i !== dataIndices[0]));
     if (first.dequantizes && allQuantized) {
-      const quantized = data.map((i) => i);
-      const callInputs = inputs.map((v, i) => (v && quantized.includes(i) && v.dequantizes ? v.dequantizes : v));
+      const callInputs = inputs.map((v, i) => (v && data.includes(i) && v.dequantizes ? v.dequantizes : v));
       const folded = this.quantizedOutput(node, spec);
       if (folded) {
         for (const skipped of folded.nodes) this.folded.add(skipped);
@@ -585,7 +581,7 @@ export class Converter {
   /** The real bounds of a Relu or Clip node. */
   clipBounds(node: OnnxNode): Bounds {
     if (node.opType === 'Relu') return { low: 0, high: Infinity };
-    if (this.graph.opset < 11) return { low: this.float(node, 'min', -Infinity), high: this.float(node, 'max', Infinity) };
+    if (this.graph.opset < 11) return { low: this.number(node, 'min', -Infinity), high: this.number(node, 'max', Infinity) };
     const low = this.constantReals(node, 1);
     const high = this.constantReals(node, 2);
     return { low: low ? low[0] : -Infinity, high: high ? high[0] : Infinity };
@@ -593,7 +589,7 @@ export class Converter {
 
   private quantizeLinear(node: OnnxNode): void {
     const input = this.value(node.inputs[0], node);
-    const { quant } = this.quantOf(node, 1, 2, this.int(node, 'axis', 1));
+    const { quant } = this.quantOf(node, 1, 2, this.number(node, 'axis', 1));
     if (input.constant && input.tensor === undefined) {
       this.bind(node.outputs[0], this.quantize({ ...input, constant: realValues(input) }, quant));
       return;
@@ -606,7 +602,7 @@ export class Converter {
 
   private dequantizeLinear(node: OnnxNode): void {
     const input = this.value(node.inputs[0], node);
-    const { quant, type } = this.quantOf(node, 1, 2, this.int(node, 'axis', 1));
+    const { quant, type } = this.quantOf(node, 1, 2, this.number(node, 'axis', 1));
     if (input.constant) {
       if (type === 'int32' && input.type !== 'int32') this.fail(node, 'int32 zero point for a non-int32 input', 'INVALID_MODEL');
       const axis = quant.scale.length > 1 ? (quant.axis < 0 ? quant.axis + input.shape.length : quant.axis) : 0;

@@ -8,7 +8,7 @@ export const identity = (rank: number): Perm => Array.from({ length: rank }, (_,
 /** NCHW as NHWC. */
 export const NHWC: Perm = [0, 2, 3, 1];
 
-export const samePerm = (a: Perm, b: Perm): boolean => a.length === b.length && a.every((axis, i) => axis === b[i]);
+export const sameValues = (a: number[], b: number[]): boolean => a.length === b.length && a.every((value, i) => value === b[i]);
 export const isIdentity = (perm: Perm): boolean => perm.every((axis, i) => axis === i);
 export const permute = <T>(values: T[], perm: Perm): T[] => perm.map((axis) => values[axis]);
 export const elementCount = (shape: number[]): number => shape.reduce((a, b) => a * b, 1);
@@ -25,7 +25,7 @@ export function transposeBetween(from: Perm, to: Perm): Perm {
  */
 export function sameMemoryOrder(shape: number[], a: Perm, b: Perm): boolean {
   const long = (perm: Perm) => perm.filter((axis) => shape[axis] > 1);
-  return samePerm(long(a), long(b));
+  return sameValues(long(a), long(b));
 }
 
 /** Row-major strides of a shape. */

@@ -5,7 +5,7 @@
 import { Activation, Op, OptionsType, Padding, type OptionField } from '../tflite/builder.js';
 import type { Call, ConstantValues, Converter, OperatorSpec, Quant, Value } from './convert.js';
 import { realValues, toInt32 } from './convert.js';
-import { broadcastShapes, elementCount, identity, NHWC, normalizeAxis, permute, permuteData, samePerm, type Perm } from './layout.js';
+import { broadcastShapes, elementCount, identity, NHWC, normalizeAxis, permute, permuteData, sameValues, type Perm } from './layout.js';
 import type { OnnxNode } from './model.js';
 
 /** TFLite's int8 LOGISTIC and SOFTMAX write this output quantization; other ones are requantized. */
@@ -45,7 +45,7 @@ function windowOf(converter: Converter, node: OnnxNode, size: [number, number], 
   const strides = (converter.ints(node, 'strides', [1, 1]) ?? [1, 1]) as [number, number];
   const dilations = (converter.ints(node, 'dilations', [1, 1]) ?? [1, 1]) as [number, number];
   const kernelShape = converter.ints(node, 'kernel_shape', undefined);
-  if (kernelShape && !samePerm(kernelShape, kernel)) converter.fail(node, `kernel_shape [${kernelShape}] differs from the weights' [${kernel}]`, 'INVALID_MODEL');
+  if (kernelShape && !sameValues(kernelShape, kernel)) converter.fail(node, `kernel_shape [${kernelShape}] differs from the weights' [${kernel}]`, 'INVALID_MODEL');
   if (strides.length !== 2 || dilations.length !== 2 || strides.some((s) => s < 1) || dilations.some((d) => d < 1)) converter.fail(node, 'strides and dilations must be 2 positive values', 'INVALID_MODEL');
   const extent = (axis: number) => (kernel[axis] - 1) * dilations[axis] + 1;
   const autoPad = converter.string(node, 'auto_pad', 'NOTSET');
@@ -58,7 +58,7 @@ function windowOf(converter: Converter, node: OnnxNode, size: [number, number], 
     pads = [before[0], before[1], totals[0] - before[0], totals[1] - before[1]];
   } else converter.unsupportedAttribute(node, 'auto_pad', autoPad);
   if (pads.length !== 4 || pads.some((p) => p < 0)) converter.unsupportedAttribute(node, 'pads', pads, 'four non-negative values are supported');
-  const ceilMode = converter.int(node, 'ceil_mode', 0);
+  const ceilMode = converter.number(node, 'ceil_mode', 0);
   const output = [0, 1].map((axis) => {
     const span = size[axis] + pads[axis] + pads[axis + 2] - extent(axis);
     if (span < 0) converter.fail(node, 'the window is larger than the padded input', 'INVALID_MODEL');
@@ -137,7 +137,7 @@ const conv: OperatorSpec = {
     if (weights.shape.length !== 4) converter.fail(node, 'only 2-D convolutions are supported');
     const [batch, channels, height, width] = x.shape;
     const [outChannels, groupChannels, kernelHeight, kernelWidth] = weights.shape;
-    const group = converter.int(node, 'group', 1);
+    const group = converter.number(node, 'group', 1);
     if (group < 1 || channels % group !== 0 || groupChannels * group !== channels || outChannels % group !== 0) converter.fail(node, `group ${group} does not fit ${channels} input and ${outChannels} output channels`, 'INVALID_MODEL');
     const size: [number, number] = [height, width];
     const window = windowOf(converter, node, size, [kernelHeight, kernelWidth]);
@@ -246,11 +246,11 @@ const gemm: OperatorSpec = {
   fusesActivation: true,
   convert(converter, call) {
     const { node } = call;
-    const transA = converter.int(node, 'transA', 0);
+    const transA = converter.number(node, 'transA', 0);
     if (transA !== 0) converter.unsupportedAttribute(node, 'transA', transA);
-    const transB = converter.int(node, 'transB', 0);
-    const alpha = converter.float(node, 'alpha', 1);
-    const beta = converter.float(node, 'beta', 1);
+    const transB = converter.number(node, 'transB', 0);
+    const alpha = converter.number(node, 'alpha', 1);
+    const beta = converter.number(node, 'beta', 1);
     const a = input(converter, call, 0);
     requireRank(converter, call, a, 2, 'input');
     const b = input(converter, call, 1);
@@ -326,8 +326,8 @@ const softmax: OperatorSpec = {
   convert(converter, call) {
     let x = input(converter, call, 0);
     const rank = x.shape.length;
-    const opset = converter.int(call.node, 'opset', converter.graph.opset);
-    const axis = normalizeAxis(converter.int(call.node, 'axis', opset >= 13 ? -1 : 1), rank);
+    const opset = converter.number(call.node, 'opset', converter.graph.opset);
+    const axis = normalizeAxis(converter.number(call.node, 'axis', opset >= 13 ? -1 : 1), rank);
     const options = { type: OptionsType.SOFTMAX, fields: [[0, 'f32', 1]] as [number, 'f32', number][] };
     // Before opset 13, Softmax normalizes over all axes from `axis` on.
     if (opset < 13 && elementCount(x.shape.slice(axis + 1)) > 1) {
@@ -387,15 +387,15 @@ function pool(averaging: boolean): OperatorSpec {
       const { node } = call;
       let x = input(converter, call, 0);
       requireRank(converter, call, x, 4, 'input');
-      if (converter.int(node, 'storage_order', 0) !== 0) converter.unsupportedAttribute(node, 'storage_order', 1);
-      if (converter.int(node, 'channels_last', 0) !== 0) converter.unsupportedAttribute(node, 'channels_last', 1);
+      if (converter.number(node, 'storage_order', 0) !== 0) converter.unsupportedAttribute(node, 'storage_order', 1);
+      if (converter.number(node, 'channels_last', 0) !== 0) converter.unsupportedAttribute(node, 'channels_last', 1);
       const kernel = converter.ints(node, 'kernel_shape', undefined);
       if (!kernel || kernel.length !== 2) converter.fail(node, 'kernel_shape must give 2 values (2-D pooling)');
       const size: [number, number] = [x.shape[2], x.shape[3]];
       const window = windowOf(converter, node, size, kernel as [number, number]);
       if (window.dilations.some((d) => d !== 1)) converter.unsupportedAttribute(node, 'dilations', window.dilations);
       let padding = tflitePadding(window, size);
-      const countPadding = averaging && converter.int(node, 'count_include_pad', 0) === 1;
+      const countPadding = averaging && converter.number(node, 'count_include_pad', 0) === 1;
       x = converter.inLayout(x, NHWC);
       if (padding === undefined || (countPadding && padding === Padding.SAME)) {
         // TFLite's average leaves padding out of the count; count_include_pad=1 counts zeros, as PAD writes them.
@@ -418,7 +418,7 @@ function mean(converter: Converter, call: Call, x: Value, axes: number[], keepDi
   if (x.columns) x = converter.inLayout(x, identity(2));
   const rank = x.shape.length;
   const reduced = [...new Set(axes.map((a) => normalizeAxis(a, rank)))].sort();
-  if (reduced.some((a) => a < 0 || a >= rank)) call.node && converter.fail(call.node, `axes [${axes}] are out of range for rank ${rank}`, 'INVALID_MODEL');
+  if (reduced.some((a) => a < 0 || a >= rank)) converter.fail(call.node, `axes [${axes}] are out of range for rank ${rank}`, 'INVALID_MODEL');
   const shape = keepDims ? x.shape.map((d, a) => (reduced.includes(a) ? 1 : d)) : x.shape.filter((_, a) => !reduced.includes(a));
   const kept = identity(rank).filter((a) => !reduced.includes(a));
   const perm = keepDims ? x.perm : x.perm.filter((a) => !reduced.includes(a)).map((a) => kept.indexOf(a));
@@ -434,7 +434,7 @@ const globalAveragePool: OperatorSpec = {
   convert(converter, call) {
     const x = input(converter, call, 0);
     if (x.shape.length < 3) converter.fail(call.node, 'the input needs spatial axes', 'INVALID_MODEL');
-    const channelsLast = converter.int(call.node, 'channels_last', 0) === 1;
+    const channelsLast = converter.number(call.node, 'channels_last', 0) === 1;
     const spatial = channelsLast ? identity(x.shape.length).slice(1, -1) : identity(x.shape.length).slice(2);
     return mean(converter, call, x, spatial, true);
   },
@@ -447,10 +447,10 @@ const reduceMean: OperatorSpec = {
     const x = input(converter, call, 0);
     const axes = converter.ints(node, 'axes', undefined) ?? converter.constantInts(node, 1);
     if (!axes || axes.length === 0) {
-      if (converter.int(node, 'noop_with_empty_axes', 0) === 1) return x;
-      return mean(converter, call, x, identity(x.shape.length), converter.int(node, 'keepdims', 1) === 1);
+      if (converter.number(node, 'noop_with_empty_axes', 0) === 1) return x;
+      return mean(converter, call, x, identity(x.shape.length), converter.number(node, 'keepdims', 1) === 1);
     }
-    return mean(converter, call, x, axes, converter.int(node, 'keepdims', 1) === 1);
+    return mean(converter, call, x, axes, converter.number(node, 'keepdims', 1) === 1);
   },
 };
 
@@ -464,7 +464,7 @@ const concat: OperatorSpec = {
     const { node } = call;
     const operands = call.inputs.map((v, i) => v ?? converter.fail(node, `input ${i} is missing`, 'INVALID_MODEL'));
     const rank = operands[0].shape.length;
-    const axis = normalizeAxis(converter.int(node, 'axis', 0), rank);
+    const axis = normalizeAxis(converter.number(node, 'axis', 0), rank);
     if (operands.some((v) => v.shape.length !== rank || v.shape.some((d, a) => a !== axis && d !== operands[0].shape[a]))) converter.fail(node, 'inputs must have the same shape except along the axis', 'INVALID_MODEL');
     const lead = operands.find((v) => !v.constant && !v.columns);
     const perm = lead ? lead.perm : identity(rank);
@@ -498,7 +498,7 @@ const flatten: OperatorSpec = {
   transparent: true,
   convert(converter, call) {
     const x = input(converter, call, 0);
-    const axis = normalizeAxis(converter.int(call.node, 'axis', 1), x.shape.length);
+    const axis = normalizeAxis(converter.number(call.node, 'axis', 1), x.shape.length);
     return reshapeTo(converter, call, [elementCount(x.shape.slice(0, axis)), elementCount(x.shape.slice(axis))]);
   },
 };
@@ -509,7 +509,7 @@ const reshape: OperatorSpec = {
   convert(converter, call) {
     const x = input(converter, call, 0);
     const requested = converter.constantInts(call.node, 1) ?? converter.fail(call.node, 'the shape input is missing', 'INVALID_MODEL');
-    const allowZero = converter.int(call.node, 'allowzero', 0) === 1;
+    const allowZero = converter.number(call.node, 'allowzero', 0) === 1;
     const shape = requested.map((d, a) => (d === 0 && !allowZero ? x.shape[a] : d));
     const known = shape.filter((d) => d !== -1).reduce((a, b) => a * b, 1);
     return reshapeTo(converter, call, shape.map((d) => (d === -1 ? elementCount(x.shape) / known : d)));
@@ -550,7 +550,7 @@ const transpose: OperatorSpec = {
     if (x.columns) x = converter.inLayout(x, identity(2));
     const rank = x.shape.length;
     const order = converter.ints(call.node, 'perm', undefined) ?? identity(rank).reverse();
-    if (order.length !== rank || !samePerm([...order].sort(), identity(rank))) converter.fail(call.node, `perm [${order}] is not a permutation of ${rank} axes`, 'INVALID_MODEL');
+    if (order.length !== rank || !sameValues([...order].sort(), identity(rank))) converter.fail(call.node, `perm [${order}] is not a permutation of ${rank} axes`, 'INVALID_MODEL');
     const shape = permute(x.shape, order);
     const perm = x.perm.map((axis) => order.indexOf(axis));
     if (x.constant && x.tensor === undefined) {
@@ -601,7 +601,7 @@ const pad: OperatorSpec = {
       after[axis] = given[k + axes.length];
     });
     if ([...before, ...after].some((p) => p < 0)) converter.unsupportedAttribute(node, 'pads', given, 'negative pads (cropping) are not supported');
-    const real = converter.graph.opset < 11 ? converter.float(node, 'value', 0) : converter.constantReals(node, 2)?.[0] ?? 0;
+    const real = converter.graph.opset < 11 ? converter.number(node, 'value', 0) : converter.constantReals(node, 2)?.[0] ?? 0;
     return padValue(converter, call, x, before, after, real, converter.string(node, 'mode', 'constant'));
   },
 };
@@ -686,7 +686,7 @@ export const QOPERATORS: Record<string, QOperator> = {
   },
   'com.microsoft.QGemm'(converter, node) {
     checkAttributes(converter, node, gemm.attributes);
-    const transB = converter.int(node, 'transB', 0);
+    const transB = converter.number(node, 'transB', 0);
     const inputs = [quantizedInput(converter, node, 0, 1, 2), quantizedInput(converter, node, 3, 4, 5, transB ? 0 : 1), rawBias(converter, node, 6)];
     return { op: 'Gemm', call: { node, inputs, quantized: true, outQuant: outputOf(converter, node, 7, 8) } };
   },

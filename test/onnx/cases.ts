@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Interpreter, TinyqError } from '../../src/index.js';
-import { fixturesDir, sharedDir } from '../conformance.js';
+import { fixturesDir, listCases, sharedDir, type Case } from '../conformance.js';
 
 export const sharedOnnxDir = path.join(sharedDir, 'onnx');
 export const fixtureOnnxDir = path.join(fixturesDir, 'onnx');
@@ -26,18 +26,9 @@ export interface OnnxCaseSpec {
   eval?: { inputs: string; inputs_shape: number[]; labels: string; int8_accuracy_onnxruntime: number };
 }
 
-export interface OnnxCase {
-  dir: string;
-  spec: OnnxCaseSpec;
-}
+export type OnnxCase = Case<OnnxCaseSpec>;
 
-export function listOnnxCases(root: string): OnnxCase[] {
-  if (!fs.existsSync(root)) return [];
-  return fs.readdirSync(root)
-    .filter((name) => fs.existsSync(path.join(root, name, 'case.json')))
-    .sort()
-    .map((name) => ({ dir: path.join(root, name), spec: JSON.parse(fs.readFileSync(path.join(root, name, 'case.json'), 'utf8')) }));
-}
+export const listOnnxCases = (root: string): OnnxCase[] => listCases<OnnxCaseSpec>(root);
 
 export function readFloats(dir: string, file: string): Float32Array {
   const bytes = fs.readFileSync(path.join(dir, file));
