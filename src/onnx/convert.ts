@@ -95,9 +95,16 @@ const INT32_RANGE = [-2147483648, 2147483647];
 
 export const isQuantizedType = (type: ElementType) => type === 'int8' || type === 'uint8';
 
-/** Converts ONNX model bytes to .tflite bytes. */
+/** Converts ONNX model bytes to .tflite bytes; every failure is a TinyqError. */
 export function convertOnnx(bytes: Uint8Array): Uint8Array {
-  return new Converter(readOnnx(bytes)).convert();
+  const graph = readOnnx(bytes);
+  try {
+    return new Converter(graph).convert();
+  } catch (error) {
+    if (error instanceof TinyqError) throw error;
+    // A graph that breaks an assumption no check above names (a missing shape, say).
+    throw new TinyqError('INVALID_MODEL', `cannot convert the ONNX model: ${(error as Error).message}`);
+  }
 }
 
 export class Converter {
