@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // The tinyq command line: `inspect` describes a model, `run` invokes it on raw tensor files
-// or on sensor recordings (images, WAV, CSV) shaped and quantized for the model's input.
+// or on sensor recordings (images, WAV, CSV) shaped and quantized for the model's input,
+// `convert` turns an ONNX model into a .tflite file.
 // A user's mistake ends as one line on stderr: exit 2 for a command line that cannot be
 // understood, 1 for a model or file that cannot be used. Only internal bugs print a stack.
 
@@ -10,7 +11,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { Interpreter, TinyqError, type EngineChoice, type OperatorInfo, type TensorInfo } from './index.js';
+import { convertOnnx, Interpreter, looksLikeOnnx, TinyqError, type EngineChoice, type OperatorInfo, type TensorInfo } from './index.js';
 import { KNOWN_MODELS } from './known_models.js';
 import { isAutoencoder, reconstructionError } from './sensors/anomaly.js';
 import { sensorInputs, type SensorInput, type SensorKind } from './sensors/files.js';
@@ -29,18 +30,21 @@ interface Command {
 }
 
 const ENGINES: readonly EngineChoice[] = ['auto', 'simd', 'scalar'];
-const PLANNED_COMMANDS = ['bench', 'quantize', 'convert', 'eval'];
+const PLANNED_COMMANDS = ['bench', 'quantize', 'eval'];
 const DEFAULT_TOP = 3;
 
 const USAGE = `Usage: tinyq <command> [options]
 
-Runs int8 TensorFlow Lite models in the tinyq WebAssembly engine.
+Runs int8 TensorFlow Lite models (and quantized ONNX models, converted at load) in the
+tinyq WebAssembly engine.
 
 Commands:
   inspect MODEL             operators, tensors, quantization, memory and MACs of a model
   run MODEL --input FILE... invoke a model on raw input tensor files
   run MODEL --image|--wav|--csv FILE...
                             invoke a model on images, audio or time series recordings
+  convert MODEL.onnx -o MODEL.tflite
+                            convert an ONNX model to a TFLite model
 
 Options:
   -h, --help                show this help ('tinyq <command> --help' for a command)
@@ -57,7 +61,7 @@ const ENGINE_HELP = `  --engine auto|simd|scalar  engine build (default auto: SI
 const INSPECT: Command = {
   help: `Usage: tinyq inspect MODEL [options]
 
-Describes a .tflite model as the engine prepared it: operator counts and versions,
+Describes a .tflite or .onnx model as the engine prepared it (ONNX is converted first): operator counts and versions,
 each operator's tensor shapes and MACs, the input and output tensors with their
 quantization, the arena and engine memory sizes and the MACs of one invocation.
 
@@ -128,7 +132,30 @@ Examples:
   run,
 };
 
-const COMMANDS: Record<string, Command> = { inspect: INSPECT, run: RUN };
+const CONVERT: Command = {
+  help: `Usage: tinyq convert MODEL.onnx -o MODEL.tflite
+
+Converts an ONNX model to a TFLite model. Quantized models (QDQ: QuantizeLinear /
+DequantizeLinear around float operators; QOperator: QLinearConv, QGemm, ...) become
+int8 TFLite operators; uint8 tensors become int8 with their zero point shifted by 128.
+Images move from NCHW to NHWC inside the graph; the model's inputs and outputs keep
+the ONNX layout and element types. A float model becomes a float TFLite model.
+'tinyq run' and 'tinyq inspect' also take .onnx files directly.
+
+Options:
+  -o, --output FILE          the .tflite file to write (required)
+  -h, --help                 show this help
+
+Example:
+  tinyq convert model_qdq.onnx -o model.tflite`,
+  options: {
+    output: { type: 'string', short: 'o' },
+    help: { type: 'boolean', short: 'h' },
+  },
+  run: convert,
+};
+
+const COMMANDS: Record<string, Command> = { inspect: INSPECT, run: RUN, convert: CONVERT };
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
@@ -503,6 +530,21 @@ function topTable(top: TopClass[]): string {
   const header = withLabels ? ['rank', 'class', 'label', 'score'] : ['rank', 'class', 'score'];
   const rows = top.map((entry, rank) => [String(rank + 1), String(entry.index), ...(withLabels ? [entry.label ?? ''] : []), entry.score.toFixed(4)]);
   return table([header, ...rows], [0, 1, header.length - 1], '    ');
+}
+
+// ---------------------------------------------------------------- convert
+
+async function convert(parsed: Parsed): Promise<void> {
+  const [model, ...extra] = parsed.positionals;
+  if (model === undefined) throw new UsageError(`missing MODEL (see 'tinyq convert --help')`);
+  if (extra.length > 0) throw new UsageError(`unexpected argument '${extra[0]}' (see 'tinyq convert --help')`);
+  const output = parsed.values.output as string | undefined;
+  if (output === undefined) throw new UsageError(`missing -o FILE: the .tflite file to write (see 'tinyq convert --help')`);
+  const bytes = new Uint8Array(await onFile('read model', model, () => readFile(model)));
+  if (!looksLikeOnnx(bytes)) throw new TinyqError('INVALID_ARGUMENT', `${model} is not an ONNX model`);
+  const tflite = await convertOnnx(bytes);
+  await onFile('write', output, () => writeFile(output, tflite));
+  console.log(`wrote ${output} (${count(tflite.length)} bytes)`);
 }
 
 // ---------------------------------------------------------------- exit codes

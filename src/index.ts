@@ -1,5 +1,11 @@
 export { Interpreter } from './interpreter.js';
-export type { LoadOptions, OperatorInfo, OutputMode, TensorInfo } from './interpreter.js';
+export type { LoadOptions, ModelFormat, OperatorInfo, OutputMode, TensorInfo } from './interpreter.js';
+export { looksLikeOnnx } from './onnx/detect.js';
+
+/** Converts ONNX model bytes to .tflite bytes (the importer is loaded on first use). */
+export async function convertOnnx(bytes: Uint8Array): Promise<Uint8Array> {
+  return (await import('./onnx/convert.js')).convertOnnx(bytes);
+}
 export { TinyqError } from './errors.js';
 export type { TinyqErrorCode } from './errors.js';
 export type { DType, TypedArray } from './dtype.js';

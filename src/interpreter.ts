@@ -4,6 +4,7 @@ import { DType, dtypeOf, QUANTIZED_RANGE, rawArrayMatches, TypedArray, viewAs } 
 import { compileEngine, Engine, EngineChoice, EngineKind, WasmSource } from './engine.js';
 import { TinyqError } from './errors.js';
 import { quantizeInto, type QuantizedArray } from './quantize.js';
+import { looksLikeOnnx } from './onnx/detect.js';
 
 export interface TensorInfo {
   /** Index of the tensor in the model's subgraph. */
@@ -38,6 +39,8 @@ export interface LoadOptions {
 
 export type OutputMode = 'raw' | 'float';
 
+export type ModelFormat = 'tflite' | 'onnx';
+
 const MAX_MEMORY = 0xFFFFFFFF;
 
 async function readModelBytes(model: Uint8Array | ArrayBuffer | string | URL): Promise<Uint8Array> {
@@ -60,22 +63,30 @@ export class Interpreter {
   readonly engine: EngineKind;
   readonly inputs: TensorInfo[];
   readonly outputs: TensorInfo[];
-  /** Bytes of the model file. */
+  /** Bytes of the .tflite model the engine runs (for ONNX, the converted model). */
   readonly modelBytes: number;
+  /** The format of the model given to load(): ONNX models are converted to TFLite at load. */
+  readonly format: ModelFormat;
   private readonly core: Engine;
 
-  private constructor(core: Engine, modelBytes: number) {
+  private constructor(core: Engine, modelBytes: number, format: ModelFormat) {
     this.core = core;
     this.engine = core.kind;
     this.modelBytes = modelBytes;
+    this.format = format;
     const api = core.exports;
     this.inputs = Array.from({ length: api.tq_input_count() }, (_, i) => this.tensor(api.tq_input_tensor(i)));
     this.outputs = Array.from({ length: api.tq_output_count() }, (_, i) => this.tensor(api.tq_output_tensor(i)));
   }
 
-  /** Loads a .tflite model from bytes, a file path (Node) or a URL, and prepares it. */
+  /**
+   * Loads a .tflite or .onnx model from bytes, a file path (Node) or a URL, and prepares it.
+   * ONNX models (recognized by their content) are converted to TFLite once, here.
+   */
   static async load(model: Uint8Array | ArrayBuffer | string | URL, options: LoadOptions = {}): Promise<Interpreter> {
-    const [bytes, { kind, module }] = await Promise.all([readModelBytes(model), compileEngine(options.engine ?? 'auto', options.wasm)]);
+    const [given, { kind, module }] = await Promise.all([readModelBytes(model), compileEngine(options.engine ?? 'auto', options.wasm)]);
+    const format: ModelFormat = looksLikeOnnx(given) ? 'onnx' : 'tflite';
+    const bytes = format === 'onnx' ? (await import('./onnx/convert.js')).convertOnnx(given) : given;
     const core = new Engine(kind, module);
     const api = core.exports;
     if (options.memoryLimit !== undefined) {
@@ -86,7 +97,7 @@ export class Interpreter {
     if (pointer === 0) throw core.lastError();
     core.bytes(pointer, bytes.length).set(bytes);
     core.call(() => api.tq_init());
-    return new Interpreter(core, bytes.length);
+    return new Interpreter(core, bytes.length, format);
   }
 
   /** Bytes of the activation arena. */

@@ -32,12 +32,13 @@ export interface CaseSpec {
   stateful?: boolean;
 }
 
-export interface Case {
+export interface Case<Spec = CaseSpec> {
   dir: string;
-  spec: CaseSpec;
+  spec: Spec;
 }
 
-export function listCases(root: string): Case[] {
+/** The case folders (those with a case.json) under root, sorted by name. */
+export function listCases<Spec = CaseSpec>(root: string): Case<Spec>[] {
   if (!fs.existsSync(root)) return [];
   return fs.readdirSync(root)
     .filter((name) => fs.existsSync(path.join(root, name, 'case.json')))

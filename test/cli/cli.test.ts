@@ -13,6 +13,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MODEL = 'examples/digits/model.tflite';
 const digit = (n: number) => `examples/digits/digit_${n}.bin`;
 const UNSUPPORTED_MODEL = 'test/fixtures/unsupported_op.tflite';
+const ONNX_CASE = 'test/fixtures/onnx/residual_qop_u8';
 
 function tinyq(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
@@ -108,5 +109,44 @@ test('an unknown flag is a usage error (exit 2)', () => {
 test('run without --input is a usage error (exit 2)', () => {
   assertOneLineError(tinyq('run', MODEL), 2);
 });
+
+test('convert --help explains the command', () => {
+  const result = tinyq('convert', '--help');
+  assert.is(result.status, 0);
+  assert.match(result.stdout, /Usage: tinyq convert MODEL\.onnx -o MODEL\.tflite/);
+  assert.match(tinyq('--help').stdout, /convert/);
+});
+
+test('convert writes a .tflite that runs like the .onnx', withTempDir(async (dir) => {
+  const output = join(dir, 'model.tflite');
+  const result = tinyq('convert', `${ONNX_CASE}/model_qop.onnx`, '-o', output);
+  assert.is(result.status, 0, result.stderr);
+  assert.match(result.stdout, /wrote/);
+  const fromTflite = await Interpreter.load(output);
+  const fromOnnx = await Interpreter.load(join(ROOT, ONNX_CASE, 'model_qop.onnx'));
+  assert.is(fromTflite.format, 'tflite');
+  assert.is(fromOnnx.format, 'onnx');
+  const input = new Uint8Array(readFileSync(join(ROOT, ONNX_CASE, 's1_in0.bin')));
+  for (const interpreter of [fromTflite, fromOnnx]) {
+    interpreter.setInputBytes(0, input);
+    interpreter.invoke();
+  }
+  assert.equal(fromTflite.outputBytes(0), fromOnnx.outputBytes(0));
+}));
+
+test('run and inspect take an .onnx model', () => {
+  const run = tinyq('run', `${ONNX_CASE}/model_qop.onnx`, '--input', `${ONNX_CASE}/s0_in0.bin`, '--json');
+  assert.is(run.status, 0, run.stderr);
+  assert.is(JSON.parse(run.stdout).outputs[0].values.length, 4);
+  const inspect = tinyq('inspect', `${ONNX_CASE}/model_qop.onnx`, '--json');
+  assert.is(inspect.status, 0, inspect.stderr);
+  assert.equal(JSON.parse(inspect.stdout).inputs[0].shape, [1, 1, 10, 10]);
+});
+
+test('convert without -o is a usage error; a non-ONNX file is one line and exit 1', withTempDir((dir) => {
+  assertOneLineError(tinyq('convert', `${ONNX_CASE}/model_qop.onnx`), 2);
+  const line = assertOneLineError(tinyq('convert', MODEL, '-o', join(dir, 'x.tflite')), 1);
+  assert.match(line, /not an ONNX model/);
+}));
 
 test.run();
