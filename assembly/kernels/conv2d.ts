@@ -6,11 +6,16 @@ import { Graph } from "../graph";
 import { clamp } from "../quant";
 import { OptionsType } from "../schema";
 import { checkOutputShape, checkRank, operatorError, optionsOf } from "./kernel";
+import { GemmInt8 } from "../microkernels/gemm_int8";
 import { WeightedKernel } from "./weighted_kernel";
 import { Window } from "./window";
 
 export class Conv2D extends WeightedKernel {
   window: Window = new Window();
+  /** The int8 path without groups: a matrix product over im2col rows (or over pixels for 1x1). */
+  gemm: GemmInt8 | null = null;
+  /** 1x1, stride 1, no padding: each input pixel is already a row of the product. */
+  pointwise: bool = false;
 
   prepare(graph: Graph): bool {
     const node = this.node;
@@ -34,16 +39,71 @@ export class Conv2D extends WeightedKernel {
     if (!window.resolve(node, input.dim(1), input.dim(2))) return false;
     if (!checkOutputShape(node, this.output, [input.dim(0), window.outputHeight, window.outputWidth, outputChannels])) return false;
     if (!this.prepareQuantization(outputChannels, window.activation, this.convolutionMaxShift())) return false;
+    if (!this.wide && filterDepth == inputDepth) {
+      const patchSize = filter.dim(1) * filter.dim(2) * filterDepth;
+      this.gemm = this.int8Gemm(patchSize, false);
+      this.pointwise = patchSize == inputDepth && window.strideHeight == 1 && window.strideWidth == 1
+        && window.paddingHeight == 0 && window.paddingWidth == 0 && window.outputHeight == input.dim(1) && window.outputWidth == input.dim(2);
+      // One output row of im2col patches at a time.
+      if (!this.pointwise) node.scratchBytes = window.outputWidth * patchSize;
+    }
     this.macs = <f64>this.output.elementCount * <f64>(filter.dim(1) * filter.dim(2) * filterDepth);
     return true;
   }
 
   eval(): void {
-    if (this.wideAccumulator) this.convolve<i16, i64>();
+    const gemm = this.gemm;
+    if (gemm != null) this.convolveRows(gemm);
+    else if (this.wideAccumulator) this.convolve<i16, i64>();
     else if (this.wide) this.convolve<i16, i32>();
     else this.convolve<i8, i32>();
   }
 
+  /**
+   * int8 through the GEMM microkernel. Each patch is copied into the scratch row with taps that
+   * fall into padding set to the input zero point, so that (x + input offset) is 0 there, exactly
+   * as the reference's skipped taps contribute nothing.
+   */
+  private convolveRows(gemm: GemmInt8): void {
+    const input = this.input;
+    const output = this.output;
+    const channels = output.dim(3);
+    if (this.pointwise) {
+      gemm.run(input.data, input.dim(3), input.elementCount / input.dim(3), output.data);
+      return;
+    }
+    const window = this.window;
+    const inputHeight = input.dim(1);
+    const inputWidth = input.dim(2);
+    const inputDepth = input.dim(3);
+    const outputHeight = output.dim(1);
+    const outputWidth = output.dim(2);
+    const patchSize = gemm.depth;
+    const padValue = <u8>(-this.inputOffset);
+    const scratch = this.node.scratch;
+    for (let b = 0; b < input.dim(0); b++) {
+      const image = input.data + <usize>(b * inputHeight * inputWidth * inputDepth);
+      for (let outY = 0; outY < outputHeight; outY++) {
+        const inYOrigin = outY * window.strideHeight - window.paddingHeight;
+        let patch = scratch;
+        for (let outX = 0; outX < outputWidth; outX++) {
+          const inXOrigin = outX * window.strideWidth - window.paddingWidth;
+          for (let filterY = 0; filterY < window.filterHeight; filterY++) {
+            const inY = inYOrigin + window.dilationHeight * filterY;
+            for (let filterX = 0; filterX < window.filterWidth; filterX++) {
+              const inX = inXOrigin + window.dilationWidth * filterX;
+              if (inY < 0 || inY >= inputHeight || inX < 0 || inX >= inputWidth) memory.fill(patch, padValue, <usize>inputDepth);
+              else memory.copy(patch, image + <usize>((inY * inputWidth + inX) * inputDepth), <usize>inputDepth);
+              patch += <usize>inputDepth;
+            }
+          }
+        }
+        gemm.run(scratch, patchSize, outputWidth, output.data + <usize>(((b * outputHeight + outY) * outputWidth) * channels));
+      }
+    }
+  }
+
+  /** The reference loop: grouped int8 convolutions and 16x8. */
   private convolve<TActivation, TAccumulator>(): void {
     const input = this.input;
     const output = this.output;

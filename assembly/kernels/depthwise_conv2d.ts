@@ -6,12 +6,15 @@ import { Graph } from "../graph";
 import { clamp } from "../quant";
 import { OptionsType } from "../schema";
 import { checkOutputShape, checkRank, operatorError, optionsOf, unsupported } from "./kernel";
+import { DepthwiseInt8 } from "../microkernels/dwconv_int8";
 import { WeightedKernel } from "./weighted_kernel";
 import { Window } from "./window";
 
 export class DepthwiseConv2D extends WeightedKernel {
   window: Window = new Window();
   depthMultiplier: i32 = 1;
+  /** The int8 path with depth multiplier 1: channels in the inner loop. */
+  channelwise: DepthwiseInt8 | null = null;
 
   prepare(graph: Graph): bool {
     const node = this.node;
@@ -37,15 +40,65 @@ export class DepthwiseConv2D extends WeightedKernel {
     if (!window.resolve(node, input.dim(1), input.dim(2))) return false;
     if (!checkOutputShape(node, this.output, [input.dim(0), window.outputHeight, window.outputWidth, outputChannels])) return false;
     if (!this.prepareQuantization(outputChannels, window.activation, this.convolutionMaxShift())) return false;
+    if (!this.wide && this.depthMultiplier == 1) this.channelwise = this.prepareChannelwise();
     this.macs = <f64>this.output.elementCount * <f64>(filter.dim(1) * filter.dim(2));
     return true;
   }
 
+  private prepareChannelwise(): DepthwiseInt8 {
+    const kernel = new DepthwiseInt8();
+    const channels = this.filter.dim(3);
+    kernel.filter = this.filter.data;
+    // The microkernel always adds a bias: a model without one gets zeros.
+    kernel.bias = this.bias != null ? this.biasData() : changetype<usize>(new StaticArray<i32>(channels));
+    kernel.channels = channels;
+    kernel.filterHeight = this.window.filterHeight;
+    kernel.filterWidth = this.window.filterWidth;
+    kernel.multipliers = this.quantization.multipliers;
+    kernel.shifts = this.quantization.shifts;
+    kernel.inputOffset = this.inputOffset;
+    kernel.outputOffset = this.outputOffset;
+    kernel.outputMin = this.outputMin;
+    kernel.outputMax = this.outputMax;
+    this.node.scratchBytes = kernel.scratchBytes();
+    return kernel;
+  }
+
   eval(): void {
-    if (this.wide) this.convolve<i16, i64>();
+    const channelwise = this.channelwise;
+    if (channelwise != null) this.convolveChannelwise(channelwise);
+    else if (this.wide) this.convolve<i16, i64>();
     else this.convolve<i8, i32>();
   }
 
+  /** Each output pixel over its valid taps only, as the reference skips taps in the padding. */
+  private convolveChannelwise(kernel: DepthwiseInt8): void {
+    const input = this.input;
+    const output = this.output;
+    const window = this.window;
+    const inputHeight = input.dim(1);
+    const inputWidth = input.dim(2);
+    const channels = input.dim(3);
+    const dilationHeight = window.dilationHeight;
+    const dilationWidth = window.dilationWidth;
+    let outputPointer = output.data;
+    for (let b = 0; b < input.dim(0); b++) {
+      const image = input.data + <usize>(b * inputHeight * inputWidth * channels);
+      for (let outY = 0; outY < window.outputHeight; outY++) {
+        const inY0 = outY * window.strideHeight - window.paddingHeight;
+        const filterYStart = firstValidTap(inY0, dilationHeight);
+        const filterYEnd = endOfValidTaps(inY0, dilationHeight, inputHeight, window.filterHeight);
+        for (let outX = 0; outX < window.outputWidth; outX++) {
+          const inX0 = outX * window.strideWidth - window.paddingWidth;
+          kernel.pixel(image, inputWidth, inY0, inX0, dilationHeight, dilationWidth, filterYStart, filterYEnd,
+            firstValidTap(inX0, dilationWidth), endOfValidTaps(inX0, dilationWidth, inputWidth, window.filterWidth), outputPointer, this.node.scratch);
+          outputPointer += <usize>channels;
+        }
+      }
+    }
+  }
+
+  /** The reference loop: depth multipliers above 1 and 16x8. */
   private convolve<TActivation, TAccumulator>(): void {
     const input = this.input;
     const output = this.output;
@@ -97,4 +150,14 @@ export class DepthwiseConv2D extends WeightedKernel {
       }
     }
   }
+}
+
+/** The first tap k with origin + k * dilation >= 0. */
+function firstValidTap(origin: i32, dilation: i32): i32 {
+  return origin >= 0 ? 0 : (-origin + dilation - 1) / dilation;
+}
+
+/** One past the last tap k < filterSize with origin + k * dilation < size. */
+function endOfValidTaps(origin: i32, dilation: i32, size: i32, filterSize: i32): i32 {
+  return size <= origin ? 0 : min(filterSize, (size - origin + dilation - 1) / dilation);
 }

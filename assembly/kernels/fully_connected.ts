@@ -1,4 +1,5 @@
-// FULLY_CONNECTED: TFLite's reference integer FullyConnected, int8 or 16x8.
+// FULLY_CONNECTED: TFLite's reference integer FullyConnected, int8 (through the GEMM
+// microkernel) or 16x8.
 // Input [..., depth] seen as [batches, depth], filter [units, depth], optional bias [units].
 // Weights may be per-tensor or per-channel (one scale per unit).
 
@@ -7,12 +8,15 @@ import { Graph } from "../graph";
 import { clamp, multiplyByQuantizedMultiplierSingleRounding } from "../quant";
 import { Activation, OptionsType } from "../schema";
 import { checkActivation, operatorError, optionsOf, tensorLabel } from "./kernel";
+import { GemmInt8 } from "../microkernels/gemm_int8";
 import { WeightedKernel } from "./weighted_kernel";
 
 const WEIGHTS_FORMAT_DEFAULT: i32 = 0;
 
 export class FullyConnected extends WeightedKernel {
   batches: i32 = 0;
+  /** The int8 path: a matrix product of the input rows with the filter rows. */
+  gemm: GemmInt8 | null = null;
 
   prepare(graph: Graph): bool {
     const node = this.node;
@@ -35,14 +39,17 @@ export class FullyConnected extends WeightedKernel {
       return operatorError(node, "output " + tensorLabel(output) + " should hold " + this.batches.toString() + " rows of " + units.toString());
     }
     if (!this.prepareQuantization(units, activation)) return false;
+    // The reference rounds once here, unlike the convolutions.
+    if (!this.wide) this.gemm = this.int8Gemm(depth, true);
     this.macs = <f64>this.batches * <f64>units * <f64>depth;
     return true;
   }
 
   eval(): void {
-    if (this.wideAccumulator) this.multiply<i16, i64>();
-    else if (this.wide) this.multiply<i16, i32>();
-    else this.multiply<i8, i32>();
+    const gemm = this.gemm;
+    if (gemm != null) gemm.run(this.input.data, gemm.depth, this.batches, this.output.data);
+    else if (this.wideAccumulator) this.multiply<i16, i64>();
+    else this.multiply<i16, i32>();
   }
 
   private multiply<TActivation, TAccumulator>(): void {

@@ -10,6 +10,7 @@ import {
   activationMax, activationMin, activationRange, ChannelQuantization, convolutionQuantization, MAX_MULTIPLIER_SHIFT,
   MAX_WIDE_MULTIPLIER_SHIFT, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierWide,
 } from "../quant";
+import { GemmInt8 } from "../microkernels/gemm_int8";
 import { Tensor, TensorType } from "../tensor";
 import {
   checkArity, checkBias, checkConstant, checkQuantized, checkRank, checkType, inputTensor, Kernel, operatorError,
@@ -77,6 +78,25 @@ export class WeightedKernel extends Kernel {
     this.outputMin = activationMin;
     this.outputMax = activationMax;
     return true;
+  }
+
+  /**
+   * The int8 matrix product over filter rows of `depth` weights, with this operator's
+   * requantization (call after prepareQuantization).
+   */
+  int8Gemm(depth: i32, singleRounding: bool): GemmInt8 {
+    const gemm = new GemmInt8();
+    gemm.filter = this.filter.data;
+    gemm.depth = depth;
+    gemm.channels = this.quantization.multipliers.length;
+    gemm.multipliers = this.quantization.multipliers;
+    gemm.shifts = this.quantization.shifts;
+    gemm.outputOffset = this.outputOffset;
+    gemm.outputMin = this.outputMin;
+    gemm.outputMax = this.outputMax;
+    gemm.singleRounding = singleRounding;
+    gemm.foldBias(this.biasData(), this.inputOffset);
+    return gemm;
   }
 
   /** Address of the bias values, or 0 when the operator has no bias. */
