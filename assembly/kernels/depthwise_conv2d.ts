@@ -60,6 +60,7 @@ export class DepthwiseConv2D extends WeightedKernel {
     kernel.outputOffset = this.outputOffset;
     kernel.outputMin = this.outputMin;
     kernel.outputMax = this.outputMax;
+    kernel.prepare();
     this.node.scratchBytes = kernel.scratchBytes();
     return kernel;
   }

@@ -95,7 +95,7 @@ export class WeightedKernel extends Kernel {
     gemm.outputMin = this.outputMin;
     gemm.outputMax = this.outputMax;
     gemm.singleRounding = singleRounding;
-    gemm.foldBias(this.biasData(), this.inputOffset);
+    gemm.prepare(this.biasData(), this.inputOffset);
     return gemm;
   }
 

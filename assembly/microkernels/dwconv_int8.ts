@@ -5,6 +5,7 @@
 // accumulates a pixel's channels in an int32 scratch row.
 
 import { clamp, multiplyByQuantizedMultiplier } from "../quant";
+import { RequantizeX4 } from "./requantize_x4";
 
 export class DepthwiseInt8 {
   filter: usize = 0;
@@ -18,6 +19,13 @@ export class DepthwiseInt8 {
   outputOffset: i32 = 0;
   outputMin: i32 = 0;
   outputMax: i32 = 0;
+  /** The SIMD build's four-channel requantization. */
+  requantizeX4: RequantizeX4 | null = null;
+
+  /** Call once the fields are set. */
+  prepare(): void {
+    if (ASC_FEATURE_SIMD) this.requantizeX4 = new RequantizeX4(this.multipliers, this.shifts, this.outputOffset, this.outputMin, this.outputMax);
+  }
 
   /** Bytes of int32 scratch the scalar build needs (one accumulator per channel). */
   scratchBytes(): i32 {
@@ -54,14 +62,9 @@ export class DepthwiseInt8 {
             high = i32x4.add(high, i32x4.extmul_high_i16x8_s(x, w));
           }
         }
-        store<i8>(output + c, this.finish(i32x4.extract_lane(low, 0), c));
-        store<i8>(output + c + 1, this.finish(i32x4.extract_lane(low, 1), c + 1));
-        store<i8>(output + c + 2, this.finish(i32x4.extract_lane(low, 2), c + 2));
-        store<i8>(output + c + 3, this.finish(i32x4.extract_lane(low, 3), c + 3));
-        store<i8>(output + c + 4, this.finish(i32x4.extract_lane(high, 0), c + 4));
-        store<i8>(output + c + 5, this.finish(i32x4.extract_lane(high, 1), c + 5));
-        store<i8>(output + c + 6, this.finish(i32x4.extract_lane(high, 2), c + 6));
-        store<i8>(output + c + 7, this.finish(i32x4.extract_lane(high, 3), c + 7));
+        const requantizeX4 = changetype<RequantizeX4>(this.requantizeX4);
+        const bytes = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(requantizeX4.apply(low, c), requantizeX4.apply(high, c + 4)), i32x4.splat(0));
+        v128.store64_lane(output + c, bytes, 0);
       }
       for (; c < channels; c++) {
         let accumulator = load<i32>(this.bias + (<usize>c << 2));

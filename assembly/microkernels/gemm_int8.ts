@@ -7,6 +7,7 @@
 // scalar build 1 row x 4 channels. Both give the same bytes as TFLite's reference loops.
 
 import { clamp, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierSingleRounding } from "../quant";
+import { RequantizeX4 } from "./requantize_x4";
 
 /** Everything a product needs besides the input rows: prepared once per operator. */
 export class GemmInt8 {
@@ -22,9 +23,14 @@ export class GemmInt8 {
   outputMax: i32 = 0;
   /** FULLY_CONNECTED's reference rounds once; CONV_2D's twice (see quant.ts). */
   singleRounding: bool = false;
+  /** The SIMD build's four-channel requantization (double rounding only). */
+  requantizeX4: RequantizeX4 | null = null;
 
-  /** Folds the input offset into the bias (bias may be 0: none). */
-  foldBias(bias: usize, inputOffset: i32): void {
+  /** Call once the fields are set: folds the input offset into the bias (bias may be 0: none). */
+  prepare(bias: usize, inputOffset: i32): void {
+    if (ASC_FEATURE_SIMD && !this.singleRounding) {
+      this.requantizeX4 = new RequantizeX4(this.multipliers, this.shifts, this.outputOffset, this.outputMin, this.outputMax);
+    }
     const folded = new StaticArray<i32>(this.channels);
     for (let c = 0; c < this.channels; c++) {
       const row = this.filter + <usize>(c * this.depth);
@@ -121,6 +127,13 @@ export class GemmInt8 {
         const w = i32x4(<i32>load<i8>(w0 + k), <i32>load<i8>(w1 + k), <i32>load<i8>(w2 + k), <i32>load<i8>(w3 + k));
         sums0 = i32x4.add(sums0, i32x4.mul(w, i32x4.splat(x0)));
         sums1 = i32x4.add(sums1, i32x4.mul(w, i32x4.splat(x1)));
+      }
+      const requantizeX4 = this.requantizeX4;
+      if (requantizeX4 != null) {
+        const bytes = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(requantizeX4.apply(sums0, c), requantizeX4.apply(sums1, c)), i32x4.splat(0));
+        v128.store32_lane(output0 + c, bytes, 0);
+        v128.store32_lane(output1 + c, bytes, 1);
+        continue;
       }
       store<i8>(output0 + c, this.finish(i32x4.extract_lane(sums0, 0), c));
       store<i8>(output0 + c + 1, this.finish(i32x4.extract_lane(sums0, 1), c + 1));

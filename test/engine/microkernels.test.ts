@@ -56,7 +56,8 @@ function put(kernels: Microkernels, data: Int8Array | Int32Array): number {
 function randomQuantization(channels: number) {
   return {
     multipliers: Int32Array.from({ length: channels }, () => (1 << 30) + random(1 << 30)),
-    shifts: Int32Array.from({ length: channels }, () => -random(12)),
+    // Mostly right shifts, as real layers have; also the extremes of both directions.
+    shifts: Int32Array.from({ length: channels }, () => (random(8) === 0 ? random(3) : -random(32))),
     bias: Int32Array.from({ length: channels }, () => random(20000) - 10000),
     inputOffset: random(256) - 128,
     outputOffset: random(256) - 128,

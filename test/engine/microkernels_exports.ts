@@ -26,7 +26,7 @@ export function gemm(filter: usize, depth: i32, channels: i32, bias: usize, inpu
   kernel.outputMin = outputMin;
   kernel.outputMax = outputMax;
   kernel.singleRounding = singleRounding;
-  kernel.foldBias(bias, inputOffset);
+  kernel.prepare(bias, inputOffset);
   kernel.run(input, inputStride, rows, output);
 }
 
@@ -46,6 +46,7 @@ export function depthwise(filter: usize, filterHeight: i32, filterWidth: i32, ch
   kernel.outputOffset = outputOffset;
   kernel.outputMin = outputMin;
   kernel.outputMax = outputMax;
+  kernel.prepare();
   const scratch = heap.alloc(<usize>max(kernel.scratchBytes(), 4));
   for (let outY = 0; outY < outputHeight; outY++) {
     const inY0 = outY * stride - padding;
