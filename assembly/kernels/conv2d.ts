@@ -7,6 +7,7 @@ import { clamp } from "../quant";
 import { OptionsType } from "../schema";
 import { checkOutputShape, checkRank, operatorError, optionsOf } from "./kernel";
 import { GemmInt8 } from "../microkernels/gemm_int8";
+import { convolveIm2col, im2colScratchBytes } from "./im2col";
 import { WeightedKernel } from "./weighted_kernel";
 import { Window } from "./window";
 
@@ -41,11 +42,10 @@ export class Conv2D extends WeightedKernel {
     if (!this.prepareQuantization(outputChannels, window.activation, this.convolutionMaxShift())) return false;
     if (!this.wide && filterDepth == inputDepth) {
       const patchSize = filter.dim(1) * filter.dim(2) * filterDepth;
-      this.gemm = this.int8Gemm(patchSize, false);
+      this.gemm = this.int8Gemm(filter.data, patchSize, false);
       this.pointwise = patchSize == inputDepth && window.strideHeight == 1 && window.strideWidth == 1
         && window.paddingHeight == 0 && window.paddingWidth == 0 && window.outputHeight == input.dim(1) && window.outputWidth == input.dim(2);
-      // One output row of im2col patches at a time.
-      if (!this.pointwise) node.scratchBytes = window.outputWidth * patchSize;
+      if (!this.pointwise) node.scratchBytes = im2colScratchBytes(window, patchSize);
     }
     this.macs = <f64>this.output.elementCount * <f64>(filter.dim(1) * filter.dim(2) * filterDepth);
     return true;
@@ -59,48 +59,10 @@ export class Conv2D extends WeightedKernel {
     else this.convolve<i8, i32>();
   }
 
-  /**
-   * int8 through the GEMM microkernel. Each patch is copied into the scratch row with taps that
-   * fall into padding set to the input zero point, so that (x + input offset) is 0 there, exactly
-   * as the reference's skipped taps contribute nothing.
-   */
+  /** int8 through the GEMM microkernel (see im2col.ts). */
   private convolveRows(gemm: GemmInt8): void {
-    const input = this.input;
-    const output = this.output;
-    const channels = output.dim(3);
-    if (this.pointwise) {
-      gemm.run(input.data, input.dim(3), input.elementCount / input.dim(3), output.data);
-      return;
-    }
-    const window = this.window;
-    const inputHeight = input.dim(1);
-    const inputWidth = input.dim(2);
-    const inputDepth = input.dim(3);
-    const outputHeight = output.dim(1);
-    const outputWidth = output.dim(2);
-    const patchSize = gemm.depth;
-    const padValue = <u8>(-this.inputOffset);
-    const scratch = this.node.scratch;
-    for (let b = 0; b < input.dim(0); b++) {
-      const image = input.data + <usize>(b * inputHeight * inputWidth * inputDepth);
-      for (let outY = 0; outY < outputHeight; outY++) {
-        const inYOrigin = outY * window.strideHeight - window.paddingHeight;
-        let patch = scratch;
-        for (let outX = 0; outX < outputWidth; outX++) {
-          const inXOrigin = outX * window.strideWidth - window.paddingWidth;
-          for (let filterY = 0; filterY < window.filterHeight; filterY++) {
-            const inY = inYOrigin + window.dilationHeight * filterY;
-            for (let filterX = 0; filterX < window.filterWidth; filterX++) {
-              const inX = inXOrigin + window.dilationWidth * filterX;
-              if (inY < 0 || inY >= inputHeight || inX < 0 || inX >= inputWidth) memory.fill(patch, padValue, <usize>inputDepth);
-              else memory.copy(patch, image + <usize>((inY * inputWidth + inX) * inputDepth), <usize>inputDepth);
-              patch += <usize>inputDepth;
-            }
-          }
-        }
-        gemm.run(scratch, patchSize, outputWidth, output.data + <usize>(((b * outputHeight + outY) * outputWidth) * channels));
-      }
-    }
+    if (this.pointwise) gemm.run(this.input.data, this.input.dim(3), this.input.elementCount / this.input.dim(3), this.output.data);
+    else convolveIm2col(gemm, this.input, this.output, this.window, this.inputOffset, this.node.scratch);
   }
 
   /** The reference loop: grouped int8 convolutions and 16x8. */

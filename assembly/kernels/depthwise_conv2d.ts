@@ -7,6 +7,8 @@ import { clamp } from "../quant";
 import { OptionsType } from "../schema";
 import { checkOutputShape, checkRank, operatorError, optionsOf, unsupported } from "./kernel";
 import { DepthwiseInt8 } from "../microkernels/dwconv_int8";
+import { GemmInt8 } from "../microkernels/gemm_int8";
+import { convolveIm2col, im2colScratchBytes } from "./im2col";
 import { WeightedKernel } from "./weighted_kernel";
 import { Window } from "./window";
 
@@ -15,6 +17,12 @@ export class DepthwiseConv2D extends WeightedKernel {
   depthMultiplier: i32 = 1;
   /** The int8 path with depth multiplier 1: channels in the inner loop. */
   channelwise: DepthwiseInt8 | null = null;
+  /**
+   * The int8 path for a single input channel (any multiplier): a convolution with one input
+   * channel, run as a matrix product over im2col rows with the filter transposed at prepare
+   * to one row of taps per output channel (height x width x channels bytes).
+   */
+  gemm: GemmInt8 | null = null;
 
   prepare(graph: Graph): bool {
     const node = this.node;
@@ -41,6 +49,7 @@ export class DepthwiseConv2D extends WeightedKernel {
     if (!checkOutputShape(node, this.output, [input.dim(0), window.outputHeight, window.outputWidth, outputChannels])) return false;
     if (!this.prepareQuantization(outputChannels, window.activation, this.convolutionMaxShift())) return false;
     if (!this.wide && this.depthMultiplier == 1) this.channelwise = this.prepareChannelwise();
+    else if (!this.wide && inputDepth == 1) this.prepareSingleChannelGemm();
     this.macs = <f64>this.output.elementCount * <f64>(filter.dim(1) * filter.dim(2));
     return true;
   }
@@ -65,9 +74,22 @@ export class DepthwiseConv2D extends WeightedKernel {
     return kernel;
   }
 
+  private prepareSingleChannelGemm(): void {
+    const taps = this.window.filterHeight * this.window.filterWidth;
+    const channels = this.filter.dim(3);
+    const rows = new StaticArray<i8>(taps * channels);
+    for (let tap = 0; tap < taps; tap++) {
+      for (let c = 0; c < channels; c++) rows[c * taps + tap] = load<i8>(this.filter.data + <usize>(tap * channels + c));
+    }
+    this.gemm = this.int8Gemm(changetype<usize>(rows), taps, false);
+    this.node.scratchBytes = im2colScratchBytes(this.window, taps);
+  }
+
   eval(): void {
     const channelwise = this.channelwise;
+    const gemm = this.gemm;
     if (channelwise != null) this.convolveChannelwise(channelwise);
+    else if (gemm != null) convolveIm2col(gemm, this.input, this.output, this.window, this.inputOffset, this.node.scratch);
     else if (this.wide) this.convolve<i16, i64>();
     else this.convolve<i8, i32>();
   }

@@ -81,12 +81,12 @@ export class WeightedKernel extends Kernel {
   }
 
   /**
-   * The int8 matrix product over filter rows of `depth` weights, with this operator's
-   * requantization (call after prepareQuantization).
+   * The int8 matrix product over `filter` rows of `depth` weights (one per output channel), with
+   * this operator's requantization (call after prepareQuantization).
    */
-  int8Gemm(depth: i32, singleRounding: bool): GemmInt8 {
+  int8Gemm(filter: usize, depth: i32, singleRounding: bool): GemmInt8 {
     const gemm = new GemmInt8();
-    gemm.filter = this.filter.data;
+    gemm.filter = filter;
     gemm.depth = depth;
     gemm.channels = this.quantization.multipliers.length;
     gemm.multipliers = this.quantization.multipliers;

@@ -84,3 +84,15 @@ function floorHigh(y: v128, f: v128): v128 {
   const high = i64x2.shr_s(i64x2.extmul_high_i32x4_s(y, f), 31);
   return i32x4.shuffle(low, high, 0, 2, 4, 6);
 }
+
+/** MultiplyByQuantizedMultiplier (double rounding) with one multiplier and shift for all four lanes. */
+// @ts-ignore: decorator
+@inline
+export function requantizeUniformX4(x: v128, multiplier: i32, shift: i32): v128 {
+  const right = shift > 0 ? 0 : -shift;
+  const high = highMul(i32x4.shl(x, shift > 0 ? shift : 0), i32x4.splat(multiplier));
+  // The reference's rounding divide by 2^right: round half away from zero.
+  const mask = (<i32>((<u32>1 << right) - 1));
+  const threshold = i32x4.sub(i32x4.splat(mask >> 1), i32x4.shr_s(high, 31));
+  return i32x4.sub(i32x4.shr_s(high, right), i32x4.gt_s(v128.and(high, i32x4.splat(mask)), threshold));
+}

@@ -1,0 +1,43 @@
+// Convolution as a matrix product: each output row's input patches are copied into one scratch
+// row after another (im2col), then multiplied with the filter rows by the GEMM microkernel.
+// Taps that fall into padding are filled with the input zero point, so that (x + input offset)
+// is 0 there, exactly as the reference's skipped taps contribute nothing.
+
+import { GemmInt8 } from "../microkernels/gemm_int8";
+import { Tensor } from "../tensor";
+import { Window } from "./window";
+
+/** Bytes of scratch convolveIm2col needs: one output row of patches. */
+export function im2colScratchBytes(window: Window, patchSize: i32): i32 {
+  return window.outputWidth * patchSize;
+}
+
+export function convolveIm2col(gemm: GemmInt8, input: Tensor, output: Tensor, window: Window, inputOffset: i32, scratch: usize): void {
+  const inputHeight = input.dim(1);
+  const inputWidth = input.dim(2);
+  const inputDepth = input.dim(3);
+  const outputHeight = output.dim(1);
+  const outputWidth = output.dim(2);
+  const channels = output.dim(3);
+  const padValue = <u8>(-inputOffset);
+  for (let b = 0; b < input.dim(0); b++) {
+    const image = input.data + <usize>(b * inputHeight * inputWidth * inputDepth);
+    for (let outY = 0; outY < outputHeight; outY++) {
+      const inYOrigin = outY * window.strideHeight - window.paddingHeight;
+      let patch = scratch;
+      for (let outX = 0; outX < outputWidth; outX++) {
+        const inXOrigin = outX * window.strideWidth - window.paddingWidth;
+        for (let filterY = 0; filterY < window.filterHeight; filterY++) {
+          const inY = inYOrigin + window.dilationHeight * filterY;
+          for (let filterX = 0; filterX < window.filterWidth; filterX++) {
+            const inX = inXOrigin + window.dilationWidth * filterX;
+            if (inY < 0 || inY >= inputHeight || inX < 0 || inX >= inputWidth) memory.fill(patch, padValue, <usize>inputDepth);
+            else memory.copy(patch, image + <usize>((inY * inputWidth + inX) * inputDepth), <usize>inputDepth);
+            patch += <usize>inputDepth;
+          }
+        }
+      }
+      gemm.run(scratch, gemm.depth, outputWidth, output.data + <usize>(((b * outputHeight + outY) * outputWidth) * channels));
+    }
+  }
+}
