@@ -1,20 +1,28 @@
-// int8 matrix products for CONV_2D (over im2col rows or 1x1 pixels) and FULLY_CONNECTED.
-// The filter is read in place, in its TFLite layout: one row of `depth` int8 weights per
-// output channel. Each input row is multiplied with every filter row; the input offset is
-// folded into the bias at prepare (sum over k of w * (x + offset) = sum of w * x + offset *
-// sum of w, exact in 32-bit wrapping arithmetic), so the inner loop is a plain dot product.
-// The SIMD build computes 2 rows x 4 channels per step with 8-lane int16 dot products; the
-// scalar build 1 row x 4 channels. Both give the same bytes as TFLite's reference loops.
+// int8 matrix products for CONV_2D (over im2col rows or 1x1 pixels) and FULLY_CONNECTED: every
+// input row of `depth` int8 values times every filter row (one per output channel). The input
+// offset is folded into the bias at prepare (sum over k of w * (x + offset) = sum of w * x +
+// offset * sum of w, exact in 32-bit wrapping arithmetic), so the inner loop is a plain dot
+// product. Both builds give the same bytes as TFLite's reference loops.
+//
+// Scalar build: 1 row x 4 channels per step, reading the filter in place in its TFLite layout.
+// SIMD build: 4 rows x 8 channels per step. The filter is packed once at prepare into depth
+// pairs, [channel block of 8][depth pair][channel][2] (the filter's size, padded to 8 channels
+// and an even depth), so that i32x4.dot_i16x8_s of a depth pair of one input row, repeated in
+// all lanes, with 4 channels' weight pairs (widened to int16) adds straight into 4 channel
+// lanes: no horizontal sums, and the lanes go to the 4-channel requantization as they are.
 
 import { clamp, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierSingleRounding } from "../quant";
 import { RequantizeX4 } from "./requantize_x4";
+
+const BLOCK_CHANNELS: i32 = 8;
+const BLOCK_ROWS: i32 = 4;
 
 /** Everything a product needs besides the input rows: prepared once per operator. */
 export class GemmInt8 {
   filter: usize = 0;
   depth: i32 = 0;
   channels: i32 = 0;
-  /** bias[c] + inputOffset * sum_k filter[c][k] for each output channel. */
+  /** bias[c] + inputOffset * sum_k filter[c][k] for each output channel (padded to 8 channels). */
   foldedBias: StaticArray<i32> = [];
   multipliers: StaticArray<i32> = [];
   shifts: StaticArray<i32> = [];
@@ -23,15 +31,13 @@ export class GemmInt8 {
   outputMax: i32 = 0;
   /** FULLY_CONNECTED's reference rounds once; CONV_2D's twice (see quant.ts). */
   singleRounding: bool = false;
-  /** The SIMD build's four-channel requantization (double rounding only). */
+  /** SIMD build: the filter in depth pairs, and the 4-channel requantization (double rounding only). */
+  packedFilter: StaticArray<i8> = [];
   requantizeX4: RequantizeX4 | null = null;
 
   /** Call once the fields are set: folds the input offset into the bias (bias may be 0: none). */
   prepare(bias: usize, inputOffset: i32): void {
-    if (ASC_FEATURE_SIMD && !this.singleRounding) {
-      this.requantizeX4 = new RequantizeX4(this.multipliers, this.shifts, this.outputOffset, this.outputMin, this.outputMax);
-    }
-    const folded = new StaticArray<i32>(this.channels);
+    const folded = new StaticArray<i32>((this.channels + BLOCK_CHANNELS - 1) & ~(BLOCK_CHANNELS - 1));
     for (let c = 0; c < this.channels; c++) {
       const row = this.filter + <usize>(c * this.depth);
       let sum: i32 = 0;
@@ -39,6 +45,20 @@ export class GemmInt8 {
       folded[c] = (bias != 0 ? load<i32>(bias + (<usize>c << 2)) : 0) + inputOffset * sum;
     }
     this.foldedBias = folded;
+    if (!ASC_FEATURE_SIMD) return;
+    if (!this.singleRounding) {
+      this.requantizeX4 = new RequantizeX4(this.multipliers, this.shifts, this.outputOffset, this.outputMin, this.outputMax);
+    }
+    const pairs = (this.depth + 1) >> 1;
+    const packed = new StaticArray<i8>(folded.length * pairs * 2);
+    for (let c = 0; c < this.channels; c++) {
+      const block = c / BLOCK_CHANNELS;
+      const lane = c % BLOCK_CHANNELS;
+      for (let k = 0; k < this.depth; k++) {
+        packed[((block * pairs + (k >> 1)) * BLOCK_CHANNELS + lane) * 2 + (k & 1)] = load<i8>(this.filter + <usize>(c * this.depth + k));
+      }
+    }
+    this.packedFilter = packed;
   }
 
   // @ts-ignore: decorator
@@ -53,18 +73,24 @@ export class GemmInt8 {
   /** Writes rows x channels int8 outputs; input row r starts at input + r * inputStride. */
   run(input: usize, inputStride: i32, rows: i32, output: usize): void {
     if (ASC_FEATURE_SIMD) {
-      for (let row = 0; row < rows; row += 2) {
-        // An odd last row is paired with itself: twice the work on one row, still 8 lanes a step.
-        const next = min(row + 1, rows - 1);
-        this.rows2(input + <usize>(row * inputStride), input + <usize>(next * inputStride),
-          output + <usize>(row * this.channels), output + <usize>(next * this.channels));
+      for (let row = 0; row < rows; row += BLOCK_ROWS) {
+        // A last block of fewer rows repeats its last row: the same outputs are written again.
+        const row1 = min(row + 1, rows - 1);
+        const row2 = min(row + 2, rows - 1);
+        const row3 = min(row + 3, rows - 1);
+        for (let block = 0; block < this.foldedBias.length; block += BLOCK_CHANNELS) {
+          this.block4x8(input + <usize>(row * inputStride), input + <usize>(row1 * inputStride),
+            input + <usize>(row2 * inputStride), input + <usize>(row3 * inputStride), block,
+            output + <usize>(row * this.channels), output + <usize>(row1 * this.channels),
+            output + <usize>(row2 * this.channels), output + <usize>(row3 * this.channels));
+        }
       }
       return;
     }
     for (let row = 0; row < rows; row++) this.row1(input + <usize>(row * inputStride), output + <usize>(row * this.channels));
   }
 
-  /** One input row against every filter row, 4 channels at a time. */
+  /** One input row against every filter row, 4 channels at a time (scalar build). */
   private row1(input: usize, output: usize): void {
     const depth = this.depth;
     const channels = this.channels;
@@ -87,84 +113,77 @@ export class GemmInt8 {
       store<i8>(output + c + 2, this.finish(a2 + unchecked(this.foldedBias[c + 2]), c + 2));
       store<i8>(output + c + 3, this.finish(a3 + unchecked(this.foldedBias[c + 3]), c + 3));
     }
-    this.rowTail(input, output, c);
-  }
-
-  /** Two input rows against every filter row, 4 channels and 8 depths per SIMD step. */
-  private rows2(input0: usize, input1: usize, output0: usize, output1: usize): void {
-    const depth = this.depth;
-    const channels = this.channels;
-    const depth8 = depth & ~7;
-    let c = 0;
-    for (; c + 4 <= channels; c += 4) {
-      const w0 = this.filter + <usize>(c * depth);
-      const w1 = w0 + <usize>depth;
-      const w2 = w1 + <usize>depth;
-      const w3 = w2 + <usize>depth;
-      let s00 = i32x4.splat(0), s01 = i32x4.splat(0), s02 = i32x4.splat(0), s03 = i32x4.splat(0);
-      let s10 = i32x4.splat(0), s11 = i32x4.splat(0), s12 = i32x4.splat(0), s13 = i32x4.splat(0);
-      for (let k = 0; k < depth8; k += 8) {
-        const x0 = v128.load8x8_s(input0 + k);
-        const x1 = v128.load8x8_s(input1 + k);
-        let w = v128.load8x8_s(w0 + k);
-        s00 = i32x4.add(s00, i32x4.dot_i16x8_s(x0, w));
-        s10 = i32x4.add(s10, i32x4.dot_i16x8_s(x1, w));
-        w = v128.load8x8_s(w1 + k);
-        s01 = i32x4.add(s01, i32x4.dot_i16x8_s(x0, w));
-        s11 = i32x4.add(s11, i32x4.dot_i16x8_s(x1, w));
-        w = v128.load8x8_s(w2 + k);
-        s02 = i32x4.add(s02, i32x4.dot_i16x8_s(x0, w));
-        s12 = i32x4.add(s12, i32x4.dot_i16x8_s(x1, w));
-        w = v128.load8x8_s(w3 + k);
-        s03 = i32x4.add(s03, i32x4.dot_i16x8_s(x0, w));
-        s13 = i32x4.add(s13, i32x4.dot_i16x8_s(x1, w));
-      }
-      let sums0 = i32x4.add(horizontalSums(s00, s01, s02, s03), v128.load(changetype<usize>(this.foldedBias) + (<usize>c << 2)));
-      let sums1 = i32x4.add(horizontalSums(s10, s11, s12, s13), v128.load(changetype<usize>(this.foldedBias) + (<usize>c << 2)));
-      for (let k = depth8; k < depth; k++) {
-        const x0 = <i32>load<i8>(input0 + k);
-        const x1 = <i32>load<i8>(input1 + k);
-        const w = i32x4(<i32>load<i8>(w0 + k), <i32>load<i8>(w1 + k), <i32>load<i8>(w2 + k), <i32>load<i8>(w3 + k));
-        sums0 = i32x4.add(sums0, i32x4.mul(w, i32x4.splat(x0)));
-        sums1 = i32x4.add(sums1, i32x4.mul(w, i32x4.splat(x1)));
-      }
-      const requantizeX4 = this.requantizeX4;
-      if (requantizeX4 != null) {
-        const bytes = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(requantizeX4.apply(sums0, c), requantizeX4.apply(sums1, c)), i32x4.splat(0));
-        v128.store32_lane(output0 + c, bytes, 0);
-        v128.store32_lane(output1 + c, bytes, 1);
-        continue;
-      }
-      store<i8>(output0 + c, this.finish(i32x4.extract_lane(sums0, 0), c));
-      store<i8>(output0 + c + 1, this.finish(i32x4.extract_lane(sums0, 1), c + 1));
-      store<i8>(output0 + c + 2, this.finish(i32x4.extract_lane(sums0, 2), c + 2));
-      store<i8>(output0 + c + 3, this.finish(i32x4.extract_lane(sums0, 3), c + 3));
-      store<i8>(output1 + c, this.finish(i32x4.extract_lane(sums1, 0), c));
-      store<i8>(output1 + c + 1, this.finish(i32x4.extract_lane(sums1, 1), c + 1));
-      store<i8>(output1 + c + 2, this.finish(i32x4.extract_lane(sums1, 2), c + 2));
-      store<i8>(output1 + c + 3, this.finish(i32x4.extract_lane(sums1, 3), c + 3));
-    }
-    // Fewer than 4 channels left: one at a time.
-    this.rowTail(input0, output0, c);
-    this.rowTail(input1, output1, c);
-  }
-
-  private rowTail(input: usize, output: usize, firstChannel: i32): void {
-    const depth = this.depth;
-    for (let c = firstChannel; c < this.channels; c++) {
+    for (; c < channels; c++) {
       const w = this.filter + <usize>(c * depth);
       let a: i32 = 0;
       for (let k = 0; k < depth; k++) a += <i32>load<i8>(input + k) * <i32>load<i8>(w + k);
       store<i8>(output + c, this.finish(a + unchecked(this.foldedBias[c]), c));
     }
   }
+
+  /**
+   * Four input rows against the 8 channels from `block` (SIMD build). An odd depth reads one
+   * byte past each row, which meets a zero weight.
+   */
+  private block4x8(x0: usize, x1: usize, x2: usize, x3: usize, block: i32, y0: usize, y1: usize, y2: usize, y3: usize): void {
+    const pairs = (this.depth + 1) >> 1;
+    let weights = changetype<usize>(this.packedFilter) + (<usize>(block * pairs) << 1);
+    const bias = changetype<usize>(this.foldedBias) + (<usize>block << 2);
+    const biasLow = v128.load(bias);
+    const biasHigh = v128.load(bias, 16);
+    let a0 = biasLow, b0 = biasHigh, a1 = biasLow, b1 = biasHigh;
+    let a2 = biasLow, b2 = biasHigh, a3 = biasLow, b3 = biasHigh;
+    for (let k = 0; k < pairs; k++) {
+      const pairWeights = v128.load(weights);
+      const low = i16x8.extend_low_i8x16_s(pairWeights);
+      const high = i16x8.extend_high_i8x16_s(pairWeights);
+      weights += 16;
+      const offset = <usize>(k << 1);
+      let x = i16x8.extend_low_i8x16_s(v128.load16_splat(x0 + offset));
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(x, low));
+      b0 = i32x4.add(b0, i32x4.dot_i16x8_s(x, high));
+      x = i16x8.extend_low_i8x16_s(v128.load16_splat(x1 + offset));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(x, low));
+      b1 = i32x4.add(b1, i32x4.dot_i16x8_s(x, high));
+      x = i16x8.extend_low_i8x16_s(v128.load16_splat(x2 + offset));
+      a2 = i32x4.add(a2, i32x4.dot_i16x8_s(x, low));
+      b2 = i32x4.add(b2, i32x4.dot_i16x8_s(x, high));
+      x = i16x8.extend_low_i8x16_s(v128.load16_splat(x3 + offset));
+      a3 = i32x4.add(a3, i32x4.dot_i16x8_s(x, low));
+      b3 = i32x4.add(b3, i32x4.dot_i16x8_s(x, high));
+    }
+    this.store8(a0, b0, block, y0);
+    this.store8(a1, b1, block, y1);
+    this.store8(a2, b2, block, y2);
+    this.store8(a3, b3, block, y3);
+  }
+
+  /** Requantizes channels block..block+7 of one row and stores those that exist. */
+  // @ts-ignore: decorator
+  @inline
+  private store8(low: v128, high: v128, block: i32, output: usize): void {
+    const requantizeX4 = this.requantizeX4;
+    const valid = this.channels - block;
+    if (requantizeX4 != null && valid >= BLOCK_CHANNELS) {
+      const bytes = i16x8.narrow_i32x4_s(requantizeX4.apply(low, block), requantizeX4.apply(high, block + 4));
+      v128.store64_lane(output + block, i8x16.narrow_i16x8_s(bytes, bytes), 0);
+      return;
+    }
+    const count = min(valid, BLOCK_CHANNELS);
+    for (let lane = 0; lane < count; lane++) {
+      const accumulator = lane < 4 ? extractLane(low, lane) : extractLane(high, lane - 4);
+      store<i8>(output + block + lane, this.finish(accumulator, block + lane));
+    }
+  }
 }
 
-/** [sum(a), sum(b), sum(c), sum(d)] of four i32x4 vectors. */
 // @ts-ignore: decorator
 @inline
-function horizontalSums(a: v128, b: v128, c: v128, d: v128): v128 {
-  const ab = i32x4.add(i32x4.shuffle(a, b, 0, 4, 2, 6), i32x4.shuffle(a, b, 1, 5, 3, 7));
-  const cd = i32x4.add(i32x4.shuffle(c, d, 0, 4, 2, 6), i32x4.shuffle(c, d, 1, 5, 3, 7));
-  return i32x4.add(i32x4.shuffle(ab, cd, 0, 1, 4, 5), i32x4.shuffle(ab, cd, 2, 3, 6, 7));
+function extractLane(vector: v128, lane: i32): i32 {
+  switch (lane) {
+    case 0: return i32x4.extract_lane(vector, 0);
+    case 1: return i32x4.extract_lane(vector, 1);
+    case 2: return i32x4.extract_lane(vector, 2);
+    default: return i32x4.extract_lane(vector, 3);
+  }
 }
