@@ -74,12 +74,13 @@ export class GemmInt8 {
   run(input: usize, inputStride: i32, rows: i32, output: usize): void {
     if (ASC_FEATURE_SIMD) {
       for (let row = 0; row < rows; row += BLOCK_ROWS) {
-        // A last block of fewer rows repeats its last row: the same outputs are written again.
-        const row1 = min(row + 1, rows - 1);
-        const row2 = min(row + 2, rows - 1);
-        const row3 = min(row + 3, rows - 1);
+        // A last block of fewer rows points its missing rows at its first row and skips their work.
+        const count = min(BLOCK_ROWS, rows - row);
+        const row1 = count > 1 ? row + 1 : row;
+        const row2 = count > 2 ? row + 2 : row;
+        const row3 = count > 3 ? row + 3 : row;
         for (let block = 0; block < this.foldedBias.length; block += BLOCK_CHANNELS) {
-          this.block4x8(input + <usize>(row * inputStride), input + <usize>(row1 * inputStride),
+          this.block4x8(count, input + <usize>(row * inputStride), input + <usize>(row1 * inputStride),
             input + <usize>(row2 * inputStride), input + <usize>(row3 * inputStride), block,
             output + <usize>(row * this.channels), output + <usize>(row1 * this.channels),
             output + <usize>(row2 * this.channels), output + <usize>(row3 * this.channels));
@@ -122,10 +123,10 @@ export class GemmInt8 {
   }
 
   /**
-   * Four input rows against the 8 channels from `block` (SIMD build). An odd depth reads one
-   * byte past each row, which meets a zero weight.
+   * Up to four input rows (`count`) against the 8 channels from `block` (SIMD build). An odd
+   * depth reads one byte past each row, which meets a zero weight.
    */
-  private block4x8(x0: usize, x1: usize, x2: usize, x3: usize, block: i32, y0: usize, y1: usize, y2: usize, y3: usize): void {
+  private block4x8(count: i32, x0: usize, x1: usize, x2: usize, x3: usize, block: i32, y0: usize, y1: usize, y2: usize, y3: usize): void {
     const pairs = (this.depth + 1) >> 1;
     let weights = changetype<usize>(this.packedFilter) + (<usize>(block * pairs) << 1);
     const bias = changetype<usize>(this.foldedBias) + (<usize>block << 2);
@@ -142,6 +143,7 @@ export class GemmInt8 {
       let x = i16x8.extend_low_i8x16_s(v128.load16_splat(x0 + offset));
       a0 = i32x4.add(a0, i32x4.dot_i16x8_s(x, low));
       b0 = i32x4.add(b0, i32x4.dot_i16x8_s(x, high));
+      if (count == 1) continue;
       x = i16x8.extend_low_i8x16_s(v128.load16_splat(x1 + offset));
       a1 = i32x4.add(a1, i32x4.dot_i16x8_s(x, low));
       b1 = i32x4.add(b1, i32x4.dot_i16x8_s(x, high));
@@ -153,6 +155,8 @@ export class GemmInt8 {
       b3 = i32x4.add(b3, i32x4.dot_i16x8_s(x, high));
     }
     this.store8(a0, b0, block, y0);
+    if (count == 1) return;
+    // Rows 2 and 3 of a block of 2 or 3 repeat earlier rows: storing them again is harmless.
     this.store8(a1, b1, block, y1);
     this.store8(a2, b2, block, y2);
     this.store8(a3, b3, block, y3);
