@@ -4,7 +4,8 @@
 // offset * sum of w, exact in 32-bit wrapping arithmetic), so the inner loop is a plain dot
 // product. Both builds give the same bytes as TFLite's reference loops.
 //
-// Scalar build: 1 row x 4 channels per step, reading the filter in place in its TFLite layout.
+// Scalar build: 2 rows x 4 channels per step (1 row for an odd last row), reading the filter in
+// place in its TFLite layout.
 // SIMD build: 4 rows x 8 channels per step. The filter is packed once at prepare into depth
 // pairs, [channel block of 8][depth pair][channel][2] (the filter's size, padded to 8 channels
 // and an even depth), so that i32x4.dot_i16x8_s of a depth pair of one input row, repeated in
@@ -88,11 +89,15 @@ export class GemmInt8 {
       }
       return;
     }
-    for (let row = 0; row < rows; row++) this.row1(input + <usize>(row * inputStride), output + <usize>(row * this.channels));
+    let row = 0;
+    for (; row + 2 <= rows; row += 2) {
+      this.rows2(input + <usize>(row * inputStride), input + <usize>((row + 1) * inputStride), output + <usize>(row * this.channels), output + <usize>((row + 1) * this.channels));
+    }
+    if (row < rows) this.row1(input + <usize>(row * inputStride), output + <usize>(row * this.channels));
   }
 
-  /** One input row against every filter row, 4 channels at a time (scalar build). */
-  private row1(input: usize, output: usize): void {
+  /** One input row against every filter row, 4 channels at a time (scalar build, odd last row). */
+  private row1(x: usize, y: usize): void {
     const depth = this.depth;
     const channels = this.channels;
     let c = 0;
@@ -103,23 +108,73 @@ export class GemmInt8 {
       const w3 = w2 + <usize>depth;
       let a0: i32 = 0, a1: i32 = 0, a2: i32 = 0, a3: i32 = 0;
       for (let k = 0; k < depth; k++) {
-        const x = <i32>load<i8>(input + k);
-        a0 += x * <i32>load<i8>(w0 + k);
-        a1 += x * <i32>load<i8>(w1 + k);
-        a2 += x * <i32>load<i8>(w2 + k);
-        a3 += x * <i32>load<i8>(w3 + k);
+        const u = <i32>load<i8>(x + k);
+        a0 += u * <i32>load<i8>(w0 + k);
+        a1 += u * <i32>load<i8>(w1 + k);
+        a2 += u * <i32>load<i8>(w2 + k);
+        a3 += u * <i32>load<i8>(w3 + k);
       }
-      store<i8>(output + c, this.finish(a0 + unchecked(this.foldedBias[c]), c));
-      store<i8>(output + c + 1, this.finish(a1 + unchecked(this.foldedBias[c + 1]), c + 1));
-      store<i8>(output + c + 2, this.finish(a2 + unchecked(this.foldedBias[c + 2]), c + 2));
-      store<i8>(output + c + 3, this.finish(a3 + unchecked(this.foldedBias[c + 3]), c + 3));
+      this.store4(a0, a1, a2, a3, c, y);
     }
     for (; c < channels; c++) {
       const w = this.filter + <usize>(c * depth);
       let a: i32 = 0;
-      for (let k = 0; k < depth; k++) a += <i32>load<i8>(input + k) * <i32>load<i8>(w + k);
-      store<i8>(output + c, this.finish(a + unchecked(this.foldedBias[c]), c));
+      for (let k = 0; k < depth; k++) a += <i32>load<i8>(x + k) * <i32>load<i8>(w + k);
+      store<i8>(y + c, this.finish(a + unchecked(this.foldedBias[c]), c));
     }
+  }
+
+  /** Two input rows against every filter row, 4 channels at a time (scalar build): each weight is loaded once for both rows. */
+  private rows2(x0: usize, x1: usize, y0: usize, y1: usize): void {
+    const depth = this.depth;
+    const channels = this.channels;
+    let c = 0;
+    for (; c + 4 <= channels; c += 4) {
+      const w0 = this.filter + <usize>(c * depth);
+      const w1 = w0 + <usize>depth;
+      const w2 = w1 + <usize>depth;
+      const w3 = w2 + <usize>depth;
+      let a0: i32 = 0, a1: i32 = 0, a2: i32 = 0, a3: i32 = 0;
+      let b0: i32 = 0, b1: i32 = 0, b2: i32 = 0, b3: i32 = 0;
+      for (let k = 0; k < depth; k++) {
+        const u = <i32>load<i8>(x0 + k);
+        const v = <i32>load<i8>(x1 + k);
+        let w = <i32>load<i8>(w0 + k);
+        a0 += u * w;
+        b0 += v * w;
+        w = <i32>load<i8>(w1 + k);
+        a1 += u * w;
+        b1 += v * w;
+        w = <i32>load<i8>(w2 + k);
+        a2 += u * w;
+        b2 += v * w;
+        w = <i32>load<i8>(w3 + k);
+        a3 += u * w;
+        b3 += v * w;
+      }
+      this.store4(a0, a1, a2, a3, c, y0);
+      this.store4(b0, b1, b2, b3, c, y1);
+    }
+    for (; c < channels; c++) {
+      const w = this.filter + <usize>(c * depth);
+      let a: i32 = 0, b: i32 = 0;
+      for (let k = 0; k < depth; k++) {
+        const weight = <i32>load<i8>(w + k);
+        a += <i32>load<i8>(x0 + k) * weight;
+        b += <i32>load<i8>(x1 + k) * weight;
+      }
+      store<i8>(y0 + c, this.finish(a + unchecked(this.foldedBias[c]), c));
+      store<i8>(y1 + c, this.finish(b + unchecked(this.foldedBias[c]), c));
+    }
+  }
+
+  // @ts-ignore: decorator
+  @inline
+  private store4(a0: i32, a1: i32, a2: i32, a3: i32, c: i32, output: usize): void {
+    store<i8>(output + c, this.finish(a0 + unchecked(this.foldedBias[c]), c));
+    store<i8>(output + c + 1, this.finish(a1 + unchecked(this.foldedBias[c + 1]), c + 1));
+    store<i8>(output + c + 2, this.finish(a2 + unchecked(this.foldedBias[c + 2]), c + 2));
+    store<i8>(output + c + 3, this.finish(a3 + unchecked(this.foldedBias[c + 3]), c + 3));
   }
 
   /**
