@@ -20,6 +20,7 @@ export function convolveIm2col(gemm: GemmInt8, input: Tensor, output: Tensor, wi
   const outputWidth = output.dim(2);
   const channels = output.dim(3);
   const padValue = <u8>(-inputOffset);
+  const rowBytes = window.filterWidth * inputDepth;
   for (let b = 0; b < input.dim(0); b++) {
     const image = input.data + <usize>(b * inputHeight * inputWidth * inputDepth);
     for (let outY = 0; outY < outputHeight; outY++) {
@@ -27,8 +28,15 @@ export function convolveIm2col(gemm: GemmInt8, input: Tensor, output: Tensor, wi
       let patch = scratch;
       for (let outX = 0; outX < outputWidth; outX++) {
         const inXOrigin = outX * window.strideWidth - window.paddingWidth;
+        // Without dilation, a filter row inside the image is one contiguous run of the input.
+        const rowInside = window.dilationWidth == 1 && inXOrigin >= 0 && inXOrigin + window.filterWidth <= inputWidth;
         for (let filterY = 0; filterY < window.filterHeight; filterY++) {
           const inY = inYOrigin + window.dilationHeight * filterY;
+          if (rowInside && inY >= 0 && inY < inputHeight) {
+            memory.copy(patch, image + <usize>((inY * inputWidth + inXOrigin) * inputDepth), <usize>rowBytes);
+            patch += <usize>rowBytes;
+            continue;
+          }
           for (let filterX = 0; filterX < window.filterWidth; filterX++) {
             const inX = inXOrigin + window.dilationWidth * filterX;
             if (inY < 0 || inY >= inputHeight || inX < 0 || inX >= inputWidth) memory.fill(patch, padValue, <usize>inputDepth);
