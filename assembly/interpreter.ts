@@ -6,15 +6,18 @@
 // invoke allocates nothing.
 
 import { isMalformed, openBuffer } from "./flatbuffer";
-import { Graph } from "./graph";
+import { Graph, Node } from "./graph";
 import { createKernel } from "./kernels/registry";
 import { Kernel, operatorLabel } from "./kernels/kernel";
-import { allocate, reserve, resetHeap } from "./memory";
+import { allocateLast, blockBytes, reserve, resetHeap } from "./memory";
 import { readModel } from "./model";
 import { planArena } from "./planner";
 import { BuiltinOperator, operatorName } from "./schema";
 import { clearError, errorCode, fail, hasError, Status } from "./status";
-import { TensorType } from "./tensor";
+import { Tensor, TensorType } from "./tensor";
+
+const PREPARE_BYTES: u64 = 4096;
+const PLAN_BYTES_PER_BUFFER: u64 = 128;
 
 let modelPointer: usize = 0;
 let modelLength: u32 = 0;
@@ -41,7 +44,7 @@ export function reserveModel(length: u32): usize {
     fail(Status.INVALID_ARGUMENT, "a model of " + length.toString() + " bytes is too short to be a .tflite file");
     return 0;
   }
-  if (!reserve(length, "the model")) return 0;
+  if (!reserve(blockBytes(length), "the model")) return 0;
   modelPointer = heap.alloc(length);
   modelLength = length;
   return modelPointer;
@@ -60,12 +63,11 @@ export function init(): i32 {
   heap.alloc(modelLength);
 
   openBuffer(modelPointer, modelLength);
-  // Bookkeeping objects take a few hundred bytes per tensor and operator; the model size bounds their number.
-  if (!reserve(<u64>modelLength * 4, "reading the model")) return Status.OUT_OF_MEMORY;
   const model = readModel();
   if (model == null) return finish();
   for (let n = 0; n < model.nodes.length; n++) {
     const node = model.nodes[n];
+    if (!reserve(prepareBytes(model, node), "preparing the operators")) return finish();
     const kernel = createKernel(node.opcode);
     if (kernel == null) {
       const name = node.opcode == BuiltinOperator.CUSTOM
@@ -83,12 +85,13 @@ export function init(): i32 {
     }
   }
 
+  if (!reserve(planBytes(model), "planning the arena")) return finish();
   arenaLength = planArena(model);
   if (arenaLength < 0) {
     fail(Status.OUT_OF_MEMORY, "the activations need more than 2 GiB of arena");
     return finish();
   }
-  arenaPointer = allocate(<u64>arenaLength, "the arena of " + arenaLength.toString() + " bytes");
+  arenaPointer = allocateLast(<u64>arenaLength, "the activation arena");
   if (arenaPointer == 0) return finish();
   for (let t = 0; t < model.tensors.length; t++) {
     const tensor = model.tensors[t];
@@ -101,6 +104,32 @@ export function init(): i32 {
   resetVariables(model);
   graph = model;
   return Status.OK;
+}
+
+/**
+ * A bound on what a kernel allocates at prepare: per-channel parameters and index lists grow
+ * with its tensors' extents (a channel count is the extent of two or more of its tensors), the
+ * messages it prepares for run-time errors with its tensors' names; tables and objects take
+ * the fixed part. The kernels of every conformance case stay within it (LSTM comes closest).
+ */
+function prepareBytes(model: Graph, node: Node): u64 {
+  let units: u64 = 0;
+  for (let i = 0; i < node.inputs.length; i++) if (node.inputs[i] >= 0) units += tensorUnits(model.tensors[node.inputs[i]]);
+  for (let o = 0; o < node.outputs.length; o++) units += tensorUnits(model.tensors[node.outputs[o]]);
+  for (let i = 0; i < node.intermediates.length; i++) if (node.intermediates[i] >= 0) units += tensorUnits(model.tensors[node.intermediates[i]]);
+  return PREPARE_BYTES + 8 * units;
+}
+
+/** Sum of a tensor's extents, plus the bytes of its name as messages quote it. */
+function tensorUnits(tensor: Tensor): u64 {
+  let units: u64 = <u64>min(tensor.nameLength, 128);
+  for (let d = 0; d < tensor.rank; d++) units += <u64>tensor.dim(d);
+  return units;
+}
+
+/** The planner's bookkeeping: one record per tensor and per scratch buffer, and its lists. */
+function planBytes(model: Graph): u64 {
+  return <u64>(model.tensors.length + model.nodes.length) * PLAN_BYTES_PER_BUFFER + 256;
 }
 
 /** Puts every variable tensor (recurrent state) back to its initial value; the model stays loaded. */

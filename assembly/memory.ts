@@ -1,14 +1,22 @@
 // Engine memory: a bump allocator (AssemblyScript's stub runtime) that is reset at every load,
-// with a byte limit the host can set. Growth is checked here first, so the runtime never
-// reaches its out-of-memory trap: a model that does not fit is refused with the size it needs.
+// with a byte limit the host can set. The stub traps when the runtime refuses to grow memory,
+// so memory is grown here first, by a check before every step that allocates: reserve(bytes)
+// covers a block of that size, or a bound on the small objects of one step (a tensor, an
+// operator, a kernel's prepare). Each check also keeps MESSAGE_HEADROOM free, so that building
+// an error message never needs memory the runtime refused. The highest point a check asked for
+// is what the loaded model needs: with a limit of that many bytes it loads again.
 
 import { fail, Status } from "./status";
 
 const PAGE_BYTES: u64 = 65536;
-// Slack for the small bookkeeping objects allocated between two checked reservations.
-const BOOKKEEPING_SLACK: u64 = 65536;
+/** Room for building one error message, whose parts are concatenated on the heap. */
+const MESSAGE_HEADROOM: u64 = 4096;
 
 let memoryLimit: u64 = 0xFFFFFFFF;
+/** The highest heap top a check asked for since the last load. */
+let bytesNeeded: u64 = 0;
+/** Where resetHeap() rewinds to: the start of the heap, or above what the host keeps (keepHeap). */
+let heapFloor: usize = 0;
 
 export function setMemoryLimit(bytes: u64): void {
   memoryLimit = bytes;
@@ -21,9 +29,12 @@ function heapTop(): usize {
   return probe;
 }
 
-/** Grows linear memory so that `bytes` more (plus slack) can be allocated without trapping. */
-export function reserve(bytes: u64, what: string): bool {
-  const needed = <u64>heapTop() + bytes + BOOKKEEPING_SLACK;
+/**
+ * Grows linear memory so that the next `bytes` can be allocated without trapping, plus the
+ * headroom for the message of a later check that fails; the last block of a load needs none.
+ */
+export function reserve(bytes: u64, what: string, last: bool = false): bool {
+  const needed = <u64>heapTop() + bytes + (last ? 0 : MESSAGE_HEADROOM);
   if (needed > memoryLimit) {
     return fail(Status.OUT_OF_MEMORY, what + " needs " + needed.toString() + " bytes of engine memory; the limit is " + memoryLimit.toString());
   }
@@ -31,26 +42,44 @@ export function reserve(bytes: u64, what: string): bool {
   if (needed > have) {
     const pages = <i32>((needed - have + PAGE_BYTES - 1) / PAGE_BYTES);
     if (memory.grow(pages) < 0) {
-      return fail(Status.OUT_OF_MEMORY, what + " needs " + needed.toString() + " bytes of engine memory; the runtime refused to grow memory");
+      return fail(Status.OUT_OF_MEMORY, what + " needs " + needed.toString() + " bytes of engine memory; the runtime refused to grow it past " + have.toString());
     }
   }
+  if (needed > bytesNeeded) bytesNeeded = needed;
   return true;
 }
 
-/** A zeroed, 16-byte aligned block of `bytes`, or 0 (with the error set) if it does not fit. */
-export function allocate(bytes: u64, what: string): usize {
-  if (!reserve(bytes, what)) return 0;
-  const pointer = heap.alloc(<usize>max<u64>(bytes, 16));
+/** How far a block of `bytes` moves the heap's top: its header, rounded to 16 bytes. */
+export function blockBytes(bytes: u64): u64 {
+  return (bytes + 19) & ~15;
+}
+
+/** The last block of a load, zeroed and 16-byte aligned, or 0 (with the error set) if it does not fit. */
+export function allocateLast(bytes: u64, what: string): usize {
+  if (!reserve(blockBytes(bytes), what, true)) return 0;
+  const pointer = heap.alloc(<usize>bytes);
   memory.fill(pointer, 0, <usize>bytes);
   return pointer;
 }
 
-/** Forgets everything allocated so far: the next model starts from an empty heap. */
+/** Forgets everything allocated since keepHeap(): the next model starts from an empty heap. */
 export function resetHeap(): void {
   __reset();
+  // A block of n bytes moves the stub's top by n + 16 (rounded to 16): land exactly on the floor.
+  const start = heapTop();
+  if (heapFloor > start) heap.alloc(heapFloor - start - 16);
+  bytesNeeded = <u64>heapTop() + MESSAGE_HEADROOM;
 }
 
-/** Bytes of linear memory in use, for the host's report. */
+/**
+ * Keeps what is allocated so far through every later load: a host compiled into the module
+ * (the WASI command) allocates its own data first, then loads models above it.
+ */
+export function keepHeap(): void {
+  heapFloor = heapTop();
+}
+
+/** Bytes of linear memory the loaded model needs: the heap in use and the headroom its checks kept. */
 export function heapBytes(): usize {
-  return heapTop();
+  return <usize>max<u64>(bytesNeeded, <u64>heapTop());
 }

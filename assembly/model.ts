@@ -12,11 +12,21 @@ import {
   BufferField, ModelField, OperatorCodeField, OperatorField, QuantizationField, SubGraphField, TensorField,
   operatorName,
 } from "./schema";
+import { reserve } from "./memory";
 import { fail, hasError, Status } from "./status";
 import { elementSize, Tensor, TensorType, typeName } from "./tensor";
 
 const SCHEMA_VERSION: u32 = 3;
 const MAX_RANK: i32 = 8;
+// Bounds on what reading allocates, checked before each step (memory.ts): a Tensor with its
+// shape of at most MAX_RANK, a Node or the Graph with their default empty lists.
+const TENSOR_BYTES: u64 = 256;
+const NODE_BYTES: u64 = 256;
+
+/** A bound on the bytes of a list of `count` elements. */
+function listBytes(count: i32, elementBytes: i32): u64 {
+  return <u64>count * elementBytes + 64;
+}
 
 function malformed(what: string): bool {
   return fail(Status.MALFORMED_MODEL, "malformed model: " + what + " lies outside the model bytes or is inconsistent");
@@ -43,6 +53,7 @@ export function readModel(): Graph | null {
   if (vectorLength(subgraphs) < 1) { invalid("the model has no subgraph"); return null; }
 
   const subgraph = vectorTable(subgraphs, 0);
+  if (!reserve(NODE_BYTES, "reading the model")) return null;
   const graph = new Graph();
   if (!readTensors(graph, subgraph, buffers)) return null;
   graph.inputs = readIndexList(subgraph, SubGraphField.INPUTS, graph.tensors.length, "subgraph input");
@@ -56,6 +67,7 @@ export function readModel(): Graph | null {
 function readIndexList(table: u32, field: i32, tensorCount: i32, what: string): StaticArray<i32> {
   const vector = fieldVector(table, field, 4);
   const count = vectorLength(vector);
+  if (!reserve(listBytes(count, 4), "reading the graph inputs and outputs")) return [];
   const list = new StaticArray<i32>(count);
   for (let i = 0; i < count; i++) {
     const index = readI32(vectorElement(vector, i, 4));
@@ -72,8 +84,10 @@ function readIndexList(table: u32, field: i32, tensorCount: i32, what: string): 
 function readTensors(graph: Graph, subgraph: u32, buffers: u32): bool {
   const vector = fieldVector(subgraph, SubGraphField.TENSORS, 4);
   const count = vectorLength(vector);
+  if (!reserve(listBytes(count, 4), "reading the tensor list")) return false;
   const tensors = new StaticArray<Tensor>(count);
   for (let i = 0; i < count; i++) {
+    if (!reserve(TENSOR_BYTES, "reading the tensors")) return false;
     const tensor = new Tensor();
     tensor.index = i;
     tensors[i] = tensor;
@@ -201,10 +215,12 @@ export function shapeString(shape: StaticArray<i32>): string {
 function readOperators(graph: Graph, subgraph: u32, codes: u32): bool {
   const vector = fieldVector(subgraph, SubGraphField.OPERATORS, 4);
   const count = vectorLength(vector);
+  if (!reserve(listBytes(count, 4), "reading the operator list")) return false;
   const nodes = new StaticArray<Node>(count);
   const codeCount = vectorLength(codes);
   for (let i = 0; i < count; i++) {
     const table = vectorTable(vector, i);
+    if (!reserve(NODE_BYTES, "reading the operators")) return false;
     const node = new Node();
     node.index = i;
     nodes[i] = node;
@@ -233,6 +249,7 @@ function readOperatorTensors(table: u32, field: i32, graph: Graph, node: Node, r
   const optionalAllowed = field == OperatorField.INPUTS;
   const vector = fieldVector(table, field, 4);
   const count = vectorLength(vector);
+  if (!reserve(listBytes(count, 4), "reading the operators")) return [];
   const list = new StaticArray<i32>(count);
   for (let i = 0; i < count; i++) {
     const index = readI32(vectorElement(vector, i, 4));
@@ -248,6 +265,7 @@ function readOperatorTensors(table: u32, field: i32, graph: Graph, node: Node, r
 /** Every operator input must be a constant, a graph input, a variable or an earlier output. */
 function checkExecutionOrder(graph: Graph): bool {
   const tensors = graph.tensors;
+  if (!reserve(listBytes(tensors.length, 1), "checking the execution order")) return false;
   const ready = new StaticArray<bool>(tensors.length);
   for (let t = 0; t < tensors.length; t++) ready[t] = tensors[t].isConstant || tensors[t].isVariable;
   for (let i = 0; i < graph.inputs.length; i++) ready[graph.inputs[i]] = true;

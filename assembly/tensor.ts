@@ -59,6 +59,8 @@ export function typeName(type: i32): string {
   }
 }
 
+const NAME_BYTES: i32 = 128;
+
 export class Tensor {
   index: i32 = 0;
   type: i32 = 0;
@@ -102,7 +104,8 @@ export class Tensor {
     return this.quantizationCount > 1 ? readI64(this.zeroPointsPosition + 8 * <u32>channel) : <i64>this.zeroPoint;
   }
 
+  /** The name for messages, cut to NAME_BYTES: the heap keeps room for a message, not for any name a model holds. */
   name(): string {
-    return this.nameLength > 0 ? String.UTF8.decodeUnsafe(this.namePosition, <usize>this.nameLength) : "#" + this.index.toString();
+    return this.nameLength > 0 ? String.UTF8.decodeUnsafe(this.namePosition, <usize>min(this.nameLength, NAME_BYTES)) : "#" + this.index.toString();
   }
 }

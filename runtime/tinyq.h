@@ -107,13 +107,19 @@ typedef int32_t tq_abi_version_fn(void);
 typedef int32_t tq_simd_fn(void);
 
 /* Caps the engine's linear memory at `bytes`; later loads that need more fail with
-   TQ_OUT_OF_MEMORY and a message giving the size they need. Default: no cap (0xFFFFFFFF). */
+   TQ_OUT_OF_MEMORY and a message giving the size they need. Default: no cap (0xFFFFFFFF).
+   A runtime's own cap on linear memory works the same way: the engine grows memory only
+   after checking, so a refused grow is that error too. */
 typedef void tq_set_memory_limit_fn(uint32_t bytes);
 
 /* Bytes of the activation arena of the loaded model (0 before a successful tq_init). */
 typedef int32_t tq_arena_bytes_fn(void);
 
-/* Bytes of linear memory in use: model, prepared parameters and arena. */
+/* Bytes of linear memory the loaded model needs: the engine's data, the model, prepared
+   parameters, the arena, and the headroom loading keeps for an error message. A limit of at
+   least this many bytes (tq_set_memory_limit, or a runtime cap on linear memory of this many
+   bytes rounded up to 64 KiB pages) loads the model again; a smaller one fails with
+   TQ_OUT_OF_MEMORY, never a trap. */
 typedef int32_t tq_memory_bytes_fn(void);
 
 /* ---- Life cycle ------------------------------------------------------------------------ */

@@ -32,6 +32,7 @@ interface Command {
 const ENGINES: readonly EngineChoice[] = ['auto', 'simd', 'scalar'];
 const PLANNED_COMMANDS = ['bench', 'quantize', 'eval'];
 const DEFAULT_TOP = 3;
+const WASM_PAGE_BYTES = 65536;
 
 const USAGE = `Usage: tinyq <command> [options]
 
@@ -63,7 +64,9 @@ const INSPECT: Command = {
 
 Describes a .tflite or .onnx model as the engine prepared it (ONNX is converted first): operator counts and versions,
 each operator's tensor shapes and MACs, the input and output tensors with their
-quantization, the arena and engine memory sizes and the MACs of one invocation.
+quantization, the arena, the linear memory the engine needs for the model (its data,
+the model, prepared parameters and arena, in bytes and 64 KiB pages: the limit to give
+a WebAssembly runtime) and the MACs of one invocation.
 
 Options:
 ${ENGINE_HELP}
@@ -244,6 +247,8 @@ interface ModelReport {
   engine: string;
   arenaBytes: number;
   memoryBytes: number;
+  /** memoryBytes in 64 KiB WebAssembly pages. */
+  memoryPages: number;
   macs: number;
   operatorCounts: Record<string, number>;
   operators: OperatorReport[];
@@ -272,6 +277,7 @@ function describeModel(model: string, interpreter: Interpreter): ModelReport {
     engine: interpreter.engine,
     arenaBytes: interpreter.arenaBytes,
     memoryBytes: interpreter.memoryBytes,
+    memoryPages: Math.ceil(interpreter.memoryBytes / WASM_PAGE_BYTES),
     macs: operators.reduce((sum, op) => sum + op.macs, 0),
     operatorCounts,
     operators,
@@ -288,7 +294,7 @@ function modelText(report: ModelReport): string {
     ['size', `${count(report.bytes)} bytes`],
     ['engine', report.engine],
     ['arena', `${count(report.arenaBytes)} bytes`],
-    ['engine memory', `${count(report.memoryBytes)} bytes`],
+    ['engine memory', `${count(report.memoryBytes)} bytes (${report.memoryPages} page${report.memoryPages === 1 ? '' : 's'} of 64 KiB)`],
     ['MACs', count(report.macs)],
     ['operators', counts.join(', ')],
   ], [], '');

@@ -63,6 +63,14 @@ test('inspect --json describes the digits model', () => {
   assert.is(report.inputs[0].dtype, 'int8');
   assert.ok(report.arenaBytes > 0);
   assert.ok(report.macs > 0);
+  assert.ok(report.memoryBytes > report.bytes + report.arenaBytes, 'the need holds the model and the arena');
+  assert.is(report.memoryPages, Math.ceil(report.memoryBytes / 65536));
+});
+
+test('inspect states the memory the engine needs in bytes and pages', () => {
+  const result = tinyq('inspect', MODEL);
+  assert.is(result.status, 0, result.stderr);
+  assert.match(result.stdout, /^engine memory +[\d,]+ bytes \(\d+ pages? of 64 KiB\)$/m);
 });
 
 test('run --json ranks digit 3 first', () => {

@@ -10,6 +10,11 @@ import { repoRoot } from '../conformance.js';
 
 const BUILDS = { scalar: 'build/tinyq.wasm', simd: 'build/tinyq-simd.wasm' } as const;
 type BuildKind = keyof typeof BUILDS;
+/** The WASI command builds (runtime/wasi/): the same engine behind a WASI main. */
+const WASI_BUILDS = { scalar: 'build/tinyq-wasi.wasm', simd: 'build/tinyq-wasi-simd.wasm' } as const;
+/** The WASI calls the command may import: those wasmtime, WAMR and wasm3 all provide, and path_create_directory. */
+const WASI_IMPORTS = ['args_get', 'args_sizes_get', 'fd_close', 'fd_prestat_dir_name', 'fd_prestat_get', 'fd_read', 'fd_seek',
+  'fd_write', 'path_create_directory', 'path_open', 'proc_exit'];
 
 // What wasm3 and WAMR's interpreter accept beside WebAssembly 1.0 (see DESIGN.md, Builds).
 const SCALAR_FEATURES = binaryen.Features.MVP | binaryen.Features.SignExt | binaryen.Features.MutableGlobals
@@ -51,9 +56,9 @@ function headerPrototypes(): Map<string, string> {
   return prototypes;
 }
 
-function readBuild(kind: BuildKind): Uint8Array<ArrayBuffer> {
-  const file = path.join(repoRoot, BUILDS[kind]);
-  assert.ok(fs.existsSync(file), `${BUILDS[kind]} exists (run npm run build)`);
+function readBuild(kind: BuildKind, builds: Record<BuildKind, string> = BUILDS): Uint8Array<ArrayBuffer> {
+  const file = path.join(repoRoot, builds[kind]);
+  assert.ok(fs.existsSync(file), `${builds[kind]} exists (run npm run build)`);
   return new Uint8Array(fs.readFileSync(file));
 }
 
@@ -113,6 +118,21 @@ test('the scalar build needs no SIMD; the SIMD build validates with it', () => {
   // no target_features section), so validate against an explicit feature set instead.
   assert.ok(validatesWith(readBuild('scalar'), SCALAR_FEATURES), 'scalar build validates with MVP + sign-ext, mutable globals, sat. float-to-int, bulk memory');
   assert.ok(validatesWith(readBuild('simd'), SCALAR_FEATURES | binaryen.Features.SIMD128));
+});
+
+test('the WASI builds import only the WASI calls the command needs and export _start and memory', () => {
+  for (const kind of Object.keys(WASI_BUILDS) as BuildKind[]) {
+    const module = new WebAssembly.Module(readBuild(kind, WASI_BUILDS));
+    const imports = WebAssembly.Module.imports(module);
+    assert.ok(imports.every((i) => i.module === 'wasi_snapshot_preview1' && i.kind === 'function'), JSON.stringify(imports));
+    assert.ok(imports.every((i) => WASI_IMPORTS.includes(i.name)), JSON.stringify(imports.map((i) => i.name)));
+    assert.equal(WebAssembly.Module.exports(module).map((e) => e.name).sort(), ['_start', 'memory']);
+  }
+});
+
+test('the scalar WASI build needs no SIMD either; the SIMD one validates with it', () => {
+  assert.ok(validatesWith(readBuild('scalar', WASI_BUILDS), SCALAR_FEATURES), 'scalar WASI build validates without SIMD');
+  assert.ok(validatesWith(readBuild('simd', WASI_BUILDS), SCALAR_FEATURES | binaryen.Features.SIMD128));
 });
 
 test('status codes match assembly/status.ts', () => {

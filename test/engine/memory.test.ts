@@ -1,0 +1,39 @@
+// The memory contract of runtime/tinyq.h: tq_memory_bytes is what a model needs. Every
+// conformance model loads again under a limit of exactly that many bytes, and one byte less
+// is refused with OUT_OF_MEMORY and the size it needs (never a trap).
+
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Interpreter, TinyqError } from '../../src/index.js';
+import { fixtureCaseRoots, listCases, sharedConformanceDir } from '../conformance.js';
+
+const cases = [...listCases(sharedConformanceDir), ...fixtureCaseRoots().flatMap(listCases)];
+
+test('every conformance model loads with exactly the memory it reports, and not with one byte less', async () => {
+  for (const { spec, dir } of cases) {
+    const model = path.join(dir, 'model.tflite');
+    const needed = (await Interpreter.load(model, { engine: 'scalar' })).memoryBytes;
+    const fitting = await Interpreter.load(model, { engine: 'scalar', memoryLimit: needed });
+    assert.is(fitting.memoryBytes, needed, `${spec.name}: the same need under its own limit`);
+    try {
+      await Interpreter.load(model, { engine: 'scalar', memoryLimit: needed - 1 });
+      assert.unreachable(`${spec.name} loaded under ${needed - 1} bytes`);
+    } catch (error) {
+      assert.instance(error, TinyqError, String(error));
+      assert.is((error as TinyqError).code, 'OUT_OF_MEMORY', `${spec.name}: ${(error as Error).message}`);
+      assert.match((error as Error).message, new RegExp(`needs ${needed} bytes`), spec.name);
+    }
+  }
+});
+
+test('the need covers the model and its arena, and does not change when the model is loaded again', async () => {
+  const model = path.join(sharedConformanceDir, 'person_detect', 'model.tflite');
+  if (cases.every((c) => c.spec.name !== 'person_detect')) return;
+  const first = await Interpreter.load(model, { engine: 'scalar' });
+  const second = await Interpreter.load(model, { engine: 'simd' });
+  assert.ok(first.memoryBytes >= first.modelBytes + first.arenaBytes);
+  assert.is(second.memoryBytes, first.memoryBytes);
+});
+
+test.run();
