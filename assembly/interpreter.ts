@@ -17,6 +17,8 @@ import { clearError, errorCode, fail, hasError, Status } from "./status";
 import { Tensor, TensorType } from "./tensor";
 
 const PREPARE_BYTES: u64 = 4096;
+// Per extent unit: multipliers, shifts, folded biases and the SIMD requantization's lane tables.
+const PREPARE_BYTES_PER_UNIT: u64 = 16;
 const PLAN_BYTES_PER_BUFFER: u64 = 128;
 
 let modelPointer: usize = 0;
@@ -109,15 +111,23 @@ export function init(): i32 {
 /**
  * A bound on what a kernel allocates at prepare: per-channel parameters and index lists grow
  * with its tensors' extents (a channel count is the extent of two or more of its tensors), the
- * messages it prepares for run-time errors with its tensors' names; tables and objects take
- * the fixed part. The kernels of every conformance case stay within it (LSTM comes closest).
+ * messages it prepares for run-time errors with its tensors' names, packed copies of weights
+ * (the SIMD build's matrix products) with its constant inputs' bytes; tables and objects take
+ * the fixed part. The kernels of every conformance case stay within it (test/engine/memory.test.ts).
  */
 function prepareBytes(model: Graph, node: Node): u64 {
   let units: u64 = 0;
-  for (let i = 0; i < node.inputs.length; i++) if (node.inputs[i] >= 0) units += tensorUnits(model.tensors[node.inputs[i]]);
+  let constantBytes: u64 = 0;
+  for (let i = 0; i < node.inputs.length; i++) {
+    if (node.inputs[i] < 0) continue;
+    const tensor = model.tensors[node.inputs[i]];
+    units += tensorUnits(tensor);
+    // Packing pads a filter to 8 channels and an even depth: at most twice its bytes, plus a block.
+    if (tensor.isConstant) constantBytes += 2 * <u64>tensor.byteSize + 64;
+  }
   for (let o = 0; o < node.outputs.length; o++) units += tensorUnits(model.tensors[node.outputs[o]]);
   for (let i = 0; i < node.intermediates.length; i++) if (node.intermediates[i] >= 0) units += tensorUnits(model.tensors[node.intermediates[i]]);
-  return PREPARE_BYTES + 8 * units;
+  return PREPARE_BYTES + PREPARE_BYTES_PER_UNIT * units + constantBytes;
 }
 
 /** Sum of a tensor's extents, plus the bytes of its name as messages quote it. */
