@@ -10,6 +10,8 @@ const usage = `usage: npm run fuzz -- [--iterations N] [--seed S] [--engine scal
   Mutates the models of examples/, test/fixtures/ and ../shared (conformance cases and models),
   runs each mutant through load and two invokes on each engine build, and counts outcomes.
   --small leaves out ../shared/models (the large published models) for a faster run.
+  Every load runs under a 64 MiB engine memory limit, so mutants that blow a tensor up to
+  gigabytes are refused (OUT_OF_MEMORY) instead of running for minutes.
   Reproducers of traps, non-tinyq exceptions, hangs and memory overruns go to --out
   (default test/fuzz/crashes). Exit code 1 if there was any.`;
 

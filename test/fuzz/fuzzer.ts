@@ -16,6 +16,7 @@ export interface FuzzOptions {
   engines?: EngineKind[];
   /** A mutant that takes longer than this (load and two invokes, all engines) is a hang. */
   timeoutMs?: number;
+  /** The engine memory limit of every load (default 64 MiB, a large device). */
   memoryLimit?: number;
   /** Where reproducers go; nothing is written when absent. */
   outDir?: string;
@@ -75,7 +76,7 @@ class MutantRunner {
 export async function fuzz(options: FuzzOptions): Promise<FuzzStats> {
   const engines = options.engines ?? ['scalar', 'simd'];
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const memoryLimit = options.memoryLimit ?? 256 << 20;
+  const memoryLimit = options.memoryLimit ?? 64 << 20;
   const random = new Random(options.seed);
   const models = options.corpus.map((file) => {
     const bytes = new Uint8Array(fs.readFileSync(file));

@@ -23,7 +23,7 @@ async function runOne(request: MutantRequest, engine: EngineKind): Promise<Mutan
     const interpreter = await Interpreter.load(request.bytes, { engine, memoryLimit: request.memoryLimit });
     const random = new Random(request.inputSeed);
     for (let i = 0; i < interpreter.inputs.length; i++) {
-      interpreter.setInputBytes(i, Uint8Array.from({ length: interpreter.inputs[i].bytes }, () => random.below(256)));
+      interpreter.setInputBytes(i, randomBytes(random, interpreter.inputs[i].bytes));
     }
     interpreter.invoke();
     interpreter.invoke();
@@ -37,6 +37,13 @@ async function runOne(request: MutantRequest, engine: EngineKind): Promise<Mutan
     if (error.code === 'ENGINE_FAILURE') return { engine, outcome: 'trap', message: error.message };
     return { engine, outcome: `rejected:${error.code}` };
   }
+}
+
+/** Random bytes, four per draw: inputs of mutated models can be hundreds of megabytes. */
+function randomBytes(random: Random, length: number): Uint8Array {
+  const words = new Uint32Array(Math.ceil(length / 4));
+  for (let k = 0; k < words.length; k++) words[k] = random.next() * 4294967296;
+  return new Uint8Array(words.buffer, 0, length);
 }
 
 parentPort!.on('message', async (request: MutantRequest) => {
