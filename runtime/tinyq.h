@@ -132,6 +132,14 @@ typedef int32_t tq_init_fn(void);
    output's shape); the outputs are then undefined. Allocates nothing; memory does not grow. */
 typedef int32_t tq_invoke_fn(void);
 
+/* Runs operator i alone, for hosts that read every intermediate tensor (a quantizer's
+   calibration, per-layer error reports): call it for i = 0, 1, ... tq_operator_count() - 1 in
+   order, and read operator i's output tensors right after it returns, since later operators may
+   reuse their arena bytes. Running all operators in order equals one tq_invoke. Returns TQ_OK,
+   TQ_NOT_READY before a successful tq_init, TQ_INVALID_ARGUMENT for an index out of range or a
+   run-time value the kernel cannot use. Allocates nothing. */
+typedef int32_t tq_invoke_operator_fn(int32_t i);
+
 /* Restores every variable tensor (the state of recurrent operators) to the value it had after
    tq_init, as TFLite's ResetVariableTensors does: all bytes 0, int8 tensors their zero point.
    Inputs, outputs and the loaded model are kept. Returns TQ_OK, or TQ_NOT_READY before a
@@ -227,6 +235,7 @@ typedef tq_offset tq_text_fn(void);
   X(tq_model_reserve, i, i)            \
   X(tq_init, i, )                      \
   X(tq_invoke, i, )                    \
+  X(tq_invoke_operator, i, i)          \
   X(tq_reset, i, )                     \
   X(tq_error_code, i, )                \
   X(tq_error_message, i, )             \

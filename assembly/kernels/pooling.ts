@@ -7,8 +7,9 @@
 import { fieldI32, fieldI8 } from "../flatbuffer";
 import { Graph } from "../graph";
 import { activationMax, activationMin, activationRange, clamp } from "../quant";
-import { Activation, OptionsType } from "../schema";
+import { OptionsType } from "../schema";
 import { TensorType } from "../tensor";
+import { clampFloat, FloatRange } from "./float/activation";
 import { checkOutputShape, checkQuantized, checkRank, checkType, operatorError, optionsOf } from "./kernel";
 import { UnaryKernel } from "./unary_kernel";
 import { Window } from "./window";
@@ -23,8 +24,7 @@ export class Pool2D extends UnaryKernel {
   window: Window = new Window();
   outputMin: i32 = 0;
   outputMax: i32 = 0;
-  floatOutputMin: f32 = -Infinity;
-  floatOutputMax: f32 = Infinity;
+  floatRange: FloatRange = new FloatRange();
 
   constructor(readonly pooling: i32) {
     super();
@@ -55,20 +55,9 @@ export class Pool2D extends UnaryKernel {
       activationRange(window.activation, output);
       this.outputMin = activationMin;
       this.outputMax = activationMax;
-    } else {
-      this.prepareFloatActivation(window.activation);
+      return true;
     }
-    return true;
-  }
-
-  /** TFLite's CalculateActivationRange for float outputs. */
-  private prepareFloatActivation(activation: i32): void {
-    if (activation == Activation.RELU || activation == Activation.RELU6) this.floatOutputMin = 0;
-    if (activation == Activation.RELU6) this.floatOutputMax = 6;
-    if (activation == Activation.RELU_N1_TO_1) {
-      this.floatOutputMin = -1;
-      this.floatOutputMax = 1;
-    }
+    return this.floatRange.configure(node, window.activation);
   }
 
   eval(): void {
@@ -142,9 +131,6 @@ export class Pool2D extends UnaryKernel {
         count++;
       }
     }
-    const result = Mathf.sqrt(sumOfSquares / <f32>count);
-    // std::max then std::min, which keep a NaN as it is.
-    const low = result < this.floatOutputMin ? this.floatOutputMin : result;
-    return this.floatOutputMax < low ? this.floatOutputMax : low;
+    return clampFloat(Mathf.sqrt(sumOfSquares / <f32>count), this.floatRange.low, this.floatRange.high);
   }
 }
