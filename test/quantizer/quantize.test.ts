@@ -1,0 +1,179 @@
+// The quantizer against TensorFlow Lite's quantization spec: the invariants of the models it
+// writes, the round trip float -> quantize -> run in tinyq, the accuracy acceptance on the
+// digits models and on accel_cnn, and the written flatbuffer read back by tinyq's reader.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { Interpreter } from '../../src/index.js';
+import { accuracy, argmax, quantizeModel, type QuantizeOptions } from '../../src/quantizer/index.js';
+import { asymmetricParameters } from '../../src/quantizer/calibrate.js';
+import { parseArrayFile } from '../../src/quantizer/data.js';
+import { Op, TensorType } from '../../src/tflite/builder.js';
+import { readTflite, writeTflite, type TfliteModel } from '../../src/tflite/reader.js';
+import { fixturesDir } from '../conformance.js';
+import { classifierCases } from './fixtures.js';
+
+const cases = classifierCases();
+const smallCnn = new Uint8Array(fs.readFileSync(path.join(fixturesDir, 'float', 'small_cnn', 'model.tflite')));
+/** Seeded uniform samples on [0, 1) for small_cnn (its input is [1, 10, 10, 3]). */
+function uniformSamples(count: number, size: number, seed: number): Float32Array[] {
+  let state = seed;
+  const next = () => ((state = (state * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  return Array.from({ length: count }, () => Float32Array.from({ length: size }, next));
+}
+const smallCnnCalibration = uniformSamples(24, 300, 1).map((sample) => [sample]);
+
+const ulp = (x: number) => Math.abs(x) * 2 ** -23;
+
+/** The spec's invariants on every tensor and operator of a written model. */
+function checkSpec(model: TfliteModel, options: QuantizeOptions = {}): void {
+  const wide = options.mode === 'int16x8';
+  const activationType = wide ? TensorType.INT16 : TensorType.INT8;
+  const weightMax = options.weightBits === 4 ? 7 : 127;
+  const weightMin = options.weightBits === 4 ? -8 : -127;
+  const quantOf = (t: number) => model.tensors[t].quantization!;
+  const same = (a: number, b: number, what: string) => {
+    assert.equal(quantOf(a).scale, quantOf(b).scale, `${what}: ${model.tensors[a].name} and ${model.tensors[b].name} share the scale`);
+    assert.equal(quantOf(a).zeroPoint, quantOf(b).zeroPoint, `${what}: zero points`);
+  };
+  for (const [index, op] of model.operators.entries()) {
+    const where = `operator ${index} (code ${op.code})`;
+    const output = model.tensors[op.outputs[0]];
+    if (op.code === Op.QUANTIZE || op.code === Op.DEQUANTIZE || output.type === TensorType.FLOAT32) continue;
+    for (const t of [...op.inputs, ...op.outputs]) {
+      const tensor = model.tensors[t];
+      if (t < 0 || tensor.data || tensor.type === TensorType.INT32) continue;
+      assert.is(tensor.type, activationType, `${where}: activation ${tensor.name} type`);
+      const q = quantOf(t);
+      assert.is(q.scale.length, 1, `${where}: per-tensor activation quantization`);
+      assert.ok(q.scale[0] > 0, 'positive scale');
+      if (wide) assert.is(q.zeroPoint[0], 0, `${where}: int16 activations are symmetric`);
+      else assert.ok(Number.isInteger(q.zeroPoint[0]) && q.zeroPoint[0] >= -128 && q.zeroPoint[0] <= 127, `${where}: zero point in int8`);
+    }
+    if (op.code === Op.CONV_2D || op.code === Op.DEPTHWISE_CONV_2D || op.code === Op.FULLY_CONNECTED) {
+      const weights = model.tensors[op.inputs[1]];
+      const wq = weights.quantization!;
+      const axis = op.code === Op.DEPTHWISE_CONV_2D ? 3 : 0;
+      const channels = weights.shape[axis];
+      assert.is(weights.type, TensorType.INT8, `${where}: int8 weights`);
+      assert.ok(wq.zeroPoint.every((z) => z === 0), `${where}: symmetric weights (zero point 0)`);
+      assert.is(wq.scale.length, options.perTensor ? 1 : channels, `${where}: ${options.perTensor ? 'one scale' : 'a scale per output channel'}`);
+      if (!options.perTensor) assert.is(wq.axis, axis, `${where}: quantized dimension`);
+      const values = new Int8Array(weights.data!.buffer, weights.data!.byteOffset, weights.data!.length);
+      const inner = weights.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
+      const largest = new Array<number>(wq.scale.length).fill(0);
+      values.forEach((v, i) => {
+        assert.ok(v >= weightMin && v <= weightMax, `${where}: weight ${v} inside [${weightMin}, ${weightMax}]`);
+        const c = options.perTensor ? 0 : Math.floor(i / inner) % channels;
+        largest[c] = Math.max(largest[c], Math.abs(v));
+      });
+      largest.forEach((m, c) => assert.is(m, weightMax, `${where}: channel ${c} uses the full symmetric range`));
+      if (op.inputs.length > 2 && op.inputs[2] >= 0) {
+        const bias = model.tensors[op.inputs[2]];
+        const inputScale = quantOf(op.inputs[0]).scale[0];
+        assert.is(bias.type, wide ? TensorType.INT64 : TensorType.INT32, `${where}: bias type`);
+        assert.ok(bias.quantization!.zeroPoint.every((z) => z === 0), `${where}: bias zero point 0`);
+        bias.quantization!.scale.forEach((s, c) => {
+          const expected = inputScale * wq.scale[options.perTensor ? 0 : c];
+          assert.ok(Math.abs(s - expected) <= ulp(expected), `${where}: bias scale ${s} = input scale x weight scale ${expected}`);
+        });
+      }
+    }
+    const fixed: Record<number, [number, number]> = wide ? { [Op.SOFTMAX]: [1 / 32768, 0] } : { [Op.SOFTMAX]: [1 / 256, -128], [Op.LOGISTIC]: [1 / 256, -128], [Op.TANH]: [1 / 128, 0] };
+    if (fixed[op.code]) assert.equal([quantOf(op.outputs[0]).scale[0], quantOf(op.outputs[0]).zeroPoint[0]], fixed[op.code], `${where}: the fixed output quantization`);
+    if (op.code === Op.CONCATENATION) op.inputs.forEach((t) => same(t, op.outputs[0], where));
+    if ([Op.RESHAPE, Op.MAX_POOL_2D, Op.AVERAGE_POOL_2D, Op.PAD].includes(op.code as never)) same(op.inputs[0], op.outputs[0], where);
+  }
+}
+
+test('asymmetric activation parameters: the range widened to hold 0, a nudged zero point', () => {
+  assert.equal(asymmetricParameters({ min: 0, max: 1 }, -128, 127), { scale: Math.fround(1 / 255), zeroPoint: -128 });
+  assert.equal(asymmetricParameters({ min: 0.5, max: 2 }, -128, 127), { scale: Math.fround(2 / 255), zeroPoint: -128 });
+  assert.equal(asymmetricParameters({ min: -3, max: -1 }, -128, 127), { scale: Math.fround(3 / 255), zeroPoint: 127 });
+  const { scale, zeroPoint } = asymmetricParameters({ min: -1, max: 2 }, -128, 127);
+  assert.is(zeroPoint, Math.round(-128 + 1 / scale));
+  assert.equal(asymmetricParameters({ min: 0, max: 0 }, -128, 127), { scale: 1, zeroPoint: 0 });
+});
+
+for (const c of cases) {
+  test(`${c.name}: default quantization keeps TFLite's int8 accuracy (>= ${(100 * c.tfliteInt8Accuracy).toFixed(2)}% - 0.3 pt) and the spec`, async () => {
+    const { model, keptFloat } = await quantizeModel(c.floatModel, c.calibration);
+    assert.equal(keptFloat, [], 'every operator is quantized');
+    checkSpec(readTflite(model));
+    const interpreter = await Interpreter.load(model);
+    assert.equal(interpreter.inputs.map((t) => t.dtype), ['int8']);
+    const measured = accuracy(interpreter, c.evalInputs, c.labels);
+    assert.ok(measured >= c.tfliteInt8Accuracy - 0.003, `accuracy ${measured} vs TFLite's ${c.tfliteInt8Accuracy}`);
+  });
+}
+
+const OPTION_SETS: QuantizeOptions[] = [
+  {},
+  { calibrator: 'percentile', io: 'float32' },
+  { calibrator: 'mse', io: 'uint8' },
+  { calibrator: 'entropy', perTensor: true },
+  { weightBits: 4 },
+  { mode: 'int16x8', io: 'float32' },
+  { keepFloat: ['SOFTMAX', '#1'] },
+];
+
+for (const options of OPTION_SETS) {
+  test(`small_cnn ${JSON.stringify(options)}: the spec holds and tinyq runs it close to the float model`, async () => {
+    const { model, keptFloat } = await quantizeModel(smallCnn, smallCnnCalibration, options);
+    checkSpec(readTflite(model), options);
+    if (options.keepFloat) assert.equal(keptFloat.map((k) => k.operator).sort(), [1, 14]);
+    const floatModel = await Interpreter.load(smallCnn);
+    const quantized = await Interpreter.load(model);
+    let worst = 0;
+    let agreeing = 0;
+    const samples = uniformSamples(20, 300, 99);
+    for (const sample of samples) {
+      floatModel.setInput(0, sample);
+      floatModel.invoke();
+      quantized.setInput(0, sample);
+      quantized.invoke();
+      const expected = floatModel.output(0, 'float') as Float32Array;
+      const actual = quantized.output(0, 'float') as Float32Array;
+      expected.forEach((v, k) => (worst = Math.max(worst, Math.abs(v - actual[k]))));
+      if (argmax(expected) === argmax(actual)) agreeing++;
+    }
+    // Softmax probabilities of a random network on random inputs: 4-bit weights lose most.
+    assert.ok(worst < (options.weightBits === 4 ? 0.15 : 0.1), `largest probability error ${worst}`);
+    assert.ok(agreeing >= samples.length * 0.8, `top-1 agreement ${agreeing} / ${samples.length}`);
+  });
+}
+
+test('a written model reads back with tinyq\'s reader and writes to the same bytes', async () => {
+  for (const options of OPTION_SETS) {
+    const { model } = await quantizeModel(smallCnn, smallCnnCalibration, options);
+    const read = readTflite(model);
+    assert.equal(writeTflite(read), model, JSON.stringify(options));
+  }
+});
+
+test('quantizing a quantized model is refused with a clear error', async () => {
+  const digits = fs.readFileSync(path.join(fixturesDir, '..', '..', 'examples', 'digits', 'model.tflite'));
+  try {
+    await quantizeModel(new Uint8Array(digits), smallCnnCalibration);
+    assert.unreachable('expected an error');
+  } catch (error) {
+    assert.match((error as Error).message, /float32/);
+  }
+});
+
+test('.npy samples and labels are read with their dtype and shape', () => {
+  const header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }";
+  const padded = header.padEnd(117, ' ') + '\n';
+  const bytes = new Uint8Array(10 + padded.length + 24);
+  bytes.set([0x93, ...new TextEncoder().encode('NUMPY'), 1, 0, padded.length, 0]);
+  bytes.set(new TextEncoder().encode(padded), 10);
+  new Float32Array(bytes.buffer, 10 + padded.length, 6).set([1, 2, 3, 4, 5, 6.5]);
+  const file = parseArrayFile(bytes, 'float32', 'x.npy');
+  assert.equal(file.shape, [2, 3]);
+  assert.equal(Array.from(file.values), [1, 2, 3, 4, 5, 6.5]);
+  assert.equal(Array.from(parseArrayFile(Uint8Array.of(3, 1, 4), 'uint8', 'labels').values), [3, 1, 4]);
+});
+
+test.run();
