@@ -15,8 +15,9 @@
 // - one quantization shared by the input and the output of operators that move values without
 //   arithmetic (RESHAPE, SQUEEZE, PAD, MAX/AVERAGE_POOL_2D) and by every input and the output of
 //   CONCATENATION: their tensors form groups whose range is the union of the members' ranges.
-//   A member whose quantization is fixed otherwise (a SOFTMAX output joining a CONCATENATION
-//   with other inputs) is requantized by a QUANTIZE operator instead.
+//   A tensor with a fixed quantization joins a group only when that quantization holds the
+//   group's values (a RESHAPE of a SOFTMAX output); otherwise (a TANH output joining a
+//   CONCATENATION with wider inputs) the operator reads it through a QUANTIZE (requantization).
 
 import { TinyqError } from '../errors.js';
 import { Op, TensorType, TfliteBuilder, type OperatorSpec, type Quantization } from '../tflite/builder.js';
@@ -203,23 +204,44 @@ class Rewriter {
     return [0];
   }
 
+  /**
+   * Joins the tensors of same-scale operators into groups. Tensors with a fixed quantization
+   * (SOFTMAX, LOGISTIC, TANH outputs) join last, and only a group whose values their fixed range
+   * holds; otherwise the operator reads them through a QUANTIZE onto its own quantization.
+   */
   private planGroups(): void {
     for (const [index, operator] of this.model.operators.entries()) {
       if (!this.quantized[index]) continue;
       const fixed = this.mode.fixed[operator.code];
       if (fixed) this.groups.fix(operator.outputs[0], fixed);
     }
+    const withFixed: [operator: number, position: number][] = [];
     for (const [index, operator] of this.model.operators.entries()) {
       if (!this.quantized[index] || !SAME_SCALE.has(operator.code)) continue;
       for (const k of this.dataInputs(operator)) {
         const input = operator.inputs[k];
         if (!this.isFloatActivation(input)) continue;
-        if (!this.groups.unite(operator.outputs[0], input)) {
-          if (!this.requantized.has(index)) this.requantized.set(index, new Set());
-          this.requantized.get(index)!.add(k);
-        }
+        if (this.groups.fixedOf(input) || this.groups.fixedOf(operator.outputs[0])) withFixed.push([index, k]);
+        else this.groups.unite(operator.outputs[0], input);
       }
     }
+    for (const [index, k] of withFixed) {
+      const input = this.model.operators[index].inputs[k];
+      const output = this.model.operators[index].outputs[0];
+      const fixed = this.groups.fixedOf(input) ?? this.groups.fixedOf(output)!;
+      const other = this.groups.fixedOf(input) ? output : input;
+      const fits = this.groups.fixedOf(other) ? sameParameters(fixed, this.groups.fixedOf(other)!) : this.holds(fixed, this.groupRange(other));
+      if (fits && this.groups.unite(output, input)) continue;
+      if (!this.requantized.has(index)) this.requantized.set(index, new Set());
+      this.requantized.get(index)!.add(k);
+    }
+  }
+
+  /** Whether a quantization represents every value of a range (to within half a step). */
+  private holds(parameters: Parameters, range: Range): boolean {
+    const low = parameters.scale * (this.mode.qmin - parameters.zeroPoint - 0.5);
+    const high = parameters.scale * (this.mode.qmax - parameters.zeroPoint + 0.5);
+    return range.min >= low && range.max <= high;
   }
 
   /** The range of a tensor's group: the union of its members' calibrated ranges. */

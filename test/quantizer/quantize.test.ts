@@ -145,12 +145,40 @@ for (const options of OPTION_SETS) {
   });
 }
 
+test('a TANH or LOGISTIC output joining a wider CONCATENATION is requantized, not clipped to its fixed range', async () => {
+  const { model } = await quantizeModel(smallCnn, smallCnnCalibration);
+  const read = readTflite(model);
+  const producer = new Map(read.operators.flatMap((op) => op.outputs.map((t) => [t, op.code] as const)));
+  for (const concat of read.operators.filter((op) => op.code === Op.CONCATENATION)) {
+    const sources = concat.inputs.map((t) => producer.get(t));
+    assert.ok(!sources.includes(Op.TANH) && !sources.includes(Op.LOGISTIC), 'fixed-scale outputs reach CONCATENATION through QUANTIZE');
+    const requantizations = concat.inputs.filter((t) => producer.get(t) === Op.QUANTIZE);
+    assert.is(requantizations.length, 1);
+    const from = read.operators.find((op) => op.outputs[0] === requantizations[0])!.inputs[0];
+    assert.ok([Op.TANH, Op.LOGISTIC].includes(producer.get(from) as never));
+    assert.is(read.tensors[from].type, TensorType.INT8, 'an int8 -> int8 requantization');
+  }
+});
+
 test('a written model reads back with tinyq\'s reader and writes to the same bytes', async () => {
   for (const options of OPTION_SETS) {
     const { model } = await quantizeModel(smallCnn, smallCnnCalibration, options);
     const read = readTflite(model);
     assert.equal(writeTflite(read), model, JSON.stringify(options));
   }
+});
+
+test('the public API: quantizeModel, classifierAccuracy and compareModels from the package entry', async () => {
+  const api = await import('../../src/index.js');
+  const { model } = await api.quantizeModel(smallCnn, smallCnnCalibration, { io: 'float32' });
+  const quantized = await api.Interpreter.load(model);
+  assert.equal(quantized.inputs.map((t) => t.dtype), ['float32']);
+  const floatModel = await api.Interpreter.load(smallCnn);
+  const samples = uniformSamples(4, 300, 5);
+  const comparison = await api.compareModels(floatModel, quantized, samples, [0, 1, 2, 3]);
+  assert.is(comparison.layers.length, readTflite(smallCnn).operators.length);
+  assert.ok(comparison.layers.every((layer) => layer.sqnr > 15), comparison.layers.map((l) => `${l.name} ${l.sqnr}`).join(', '));
+  assert.is(comparison.quantizedAccuracy, await api.classifierAccuracy(quantized, samples, [0, 1, 2, 3]));
 });
 
 test('quantizing a quantized model is refused with a clear error', async () => {
