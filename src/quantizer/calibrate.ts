@@ -15,6 +15,18 @@ export interface Range {
   max: number;
 }
 
+/** The integer form of activations: int8 asymmetric, or int16 symmetric (16x8 mode). */
+export interface ActivationFormat {
+  qmin: number;
+  qmax: number;
+  symmetric: boolean;
+}
+
+export interface Parameters {
+  scale: number;
+  zeroPoint: number;
+}
+
 const HISTOGRAM_BINS = 2048;
 /** The percentile calibrator keeps this fraction of the values inside the range, per side. */
 const PERCENTILE = 0.9999;
@@ -56,7 +68,7 @@ export type Progress = (done: number, total: number) => void;
  * The real range of every float activation of the loaded float model (graph inputs included),
  * by tensor index. `samples[n][i]` is sample n of graph input i.
  */
-export function calibrate(interpreter: Interpreter, samples: Float32Array[][], calibrator: Calibrator, progress?: Progress): Map<number, Range> {
+export function calibrate(interpreter: Interpreter, samples: Float32Array[][], calibrator: Calibrator, format: ActivationFormat, progress?: Progress): Map<number, Range> {
   if (samples.length === 0) throw new TinyqError('INVALID_INPUT', 'the calibration data holds no sample');
   const statistics = new Map<number, TensorStatistics>();
   const passes = calibrator === 'minmax' ? 1 : 2;
@@ -82,7 +94,7 @@ export function calibrate(interpreter: Interpreter, samples: Float32Array[][], c
     }
   }
   const ranges = new Map<number, Range>();
-  for (const [tensor, entry] of statistics) ranges.set(tensor, rangeOf(entry, calibrator));
+  for (const [tensor, entry] of statistics) ranges.set(tensor, rangeOf(entry, calibrator, format));
   return ranges;
 }
 
@@ -91,14 +103,14 @@ function isFloatActivation(interpreter: Interpreter, tensor: number): boolean {
   return info.dtype === 'float32' && !interpreter.isConstant(tensor);
 }
 
-function rangeOf(statistics: TensorStatistics, calibrator: Calibrator): Range {
+function rangeOf(statistics: TensorStatistics, calibrator: Calibrator, format: ActivationFormat): Range {
   const { min, max } = statistics;
   if (!(min <= max)) return { min: 0, max: 0 };
   switch (calibrator) {
     case 'minmax': return { min, max };
     case 'percentile': return percentileRange(statistics);
-    case 'mse': return mseRange(statistics);
-    case 'entropy': return entropyRange(statistics);
+    case 'mse': return mseRange(statistics, format);
+    case 'entropy': return entropyRange(statistics, format);
   }
 }
 
@@ -115,21 +127,21 @@ function percentileRange({ min, max, histogram }: TensorStatistics): Range {
 }
 
 /**
- * The shrunk min/max range whose int8 quantization (asymmetric, as activations are) gives the
- * smallest mean squared error over the histogram, each bin counted at its centre.
+ * The shrunk min/max range whose quantization (in the activations' format) gives the smallest
+ * mean squared error over the histogram, each bin counted at its centre.
  */
-function mseRange({ min, max, histogram }: TensorStatistics): Range {
+function mseRange({ min, max, histogram }: TensorStatistics, format: ActivationFormat): Range {
   const width = (max - min) / histogram.length;
   let best = { min, max };
   let bestError = Infinity;
   for (let k = MSE_STEPS; k >= 1; k--) {
     const candidate = { min: Math.min(min, 0) * (k / MSE_STEPS), max: Math.max(max, 0) * (k / MSE_STEPS) };
-    const { scale, zeroPoint } = asymmetricParameters(candidate, -128, 127);
+    const { scale, zeroPoint } = activationParameters(candidate, format);
     let error = 0;
     for (let b = 0; b < histogram.length; b++) {
       if (histogram[b] === 0) continue;
       const value = min + (b + 0.5) * width;
-      const q = Math.min(127, Math.max(-128, Math.round(value / scale) + zeroPoint));
+      const q = Math.min(format.qmax, Math.max(format.qmin, Math.round(value / scale) + zeroPoint));
       error += histogram[b] * (value - scale * (q - zeroPoint)) ** 2;
     }
     if (error < bestError) {
@@ -142,12 +154,13 @@ function mseRange({ min, max, histogram }: TensorStatistics): Range {
 
 /**
  * TensorRT's entropy calibration on |x|: the threshold T whose clipped, quantized distribution
- * (128 levels, or 256 for a tensor without negative values) is closest to the original in
- * Kullback-Leibler divergence; the range is [max(min, -T), min(max, T)].
+ * (128 levels for int8, or 256 for a tensor without negative values) is closest to the original
+ * in Kullback-Leibler divergence; the range is [max(min, -T), min(max, T)]. int16 activations
+ * have more levels than the histogram has bins: nothing is clipped (the min/max range).
  */
-function entropyRange({ min, max, magnitudes }: TensorStatistics): Range {
+function entropyRange({ min, max, magnitudes }: TensorStatistics, format: ActivationFormat): Range {
   const largest = Math.max(-min, max);
-  const levels = min >= 0 ? 256 : 128;
+  const levels = Math.min(magnitudes.length, Math.floor((format.qmax - format.qmin + 1) / (min >= 0 ? 1 : 2)));
   let bestBins = magnitudes.length;
   let bestDivergence = Infinity;
   for (let bins = levels; bins <= magnitudes.length; bins++) {
@@ -192,12 +205,19 @@ function clippedDivergence(histogram: Float64Array, bins: number, levels: number
   return divergence;
 }
 
+/** The quantization of activations holding `range`: asymmetric int8, or symmetric int16 scale max |x| / qmax. */
+export function activationParameters(range: Range, format: ActivationFormat): Parameters {
+  if (!format.symmetric) return asymmetricParameters(range, format.qmin, format.qmax);
+  const largest = Math.max(-range.min, range.max);
+  return { scale: largest > 0 ? Math.fround(largest / format.qmax) : 1, zeroPoint: 0 };
+}
+
 /**
  * TFLite's asymmetric quantization of a real range: the range is widened to hold 0, scale is
  * (max - min) / (qmax - qmin) stored as float32, and the zero point is qmin - min / scale
  * rounded half away from zero ("nudged") and clamped, so that 0.0 is exactly representable.
  */
-export function asymmetricParameters(range: Range, qmin: number, qmax: number): { scale: number; zeroPoint: number } {
+export function asymmetricParameters(range: Range, qmin: number, qmax: number): Parameters {
   const low = Math.min(range.min, 0);
   const high = Math.max(range.max, 0);
   if (high - low <= 0) return { scale: 1, zeroPoint: 0 };

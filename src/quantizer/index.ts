@@ -7,7 +7,7 @@ import { TinyqError } from '../errors.js';
 import { Interpreter } from '../interpreter.js';
 import { readTflite } from '../tflite/reader.js';
 import { calibrate, type Calibrator, type Progress, type Range } from './calibrate.js';
-import { rewriteQuantized, type KeptFloat, type RewriteOptions } from './rewrite.js';
+import { MODES, rewriteQuantized, type KeptFloat, type RewriteOptions } from './rewrite.js';
 
 export { CALIBRATORS, type Calibrator, type Progress, type Range } from './calibrate.js';
 export type { IoType, KeptFloat, QuantizationMode, RewriteOptions, WeightBits } from './rewrite.js';
@@ -37,7 +37,7 @@ export async function quantizeModel(floatModel: Uint8Array, calibration: Float32
   const model = readTflite(floatModel);
   const interpreter = await Interpreter.load(floatModel, { engine: options.engine });
   if (!interpreter.inputs.every((t) => t.dtype === 'float32')) throw new TinyqError('INVALID_MODEL', 'quantize takes a float32 model; this one has integer inputs');
-  const ranges = calibrate(interpreter, calibration, options.calibrator ?? 'minmax', options.progress);
+  const ranges = calibrate(interpreter, calibration, options.calibrator ?? 'minmax', MODES[options.mode ?? 'int8'], options.progress);
   const description = `tinyq quantize: ${options.calibrator ?? 'minmax'} calibration on ${calibration.length} samples, ${options.mode ?? 'int8'}, ${options.weightBits ?? 8}-bit ${options.perTensor ? 'per-tensor' : 'per-channel'} weights`;
   const { bytes, keptFloat } = rewriteQuantized(model, ranges, { ...options, description });
   return { model: bytes, keptFloat, ranges };

@@ -22,7 +22,7 @@
 import { TinyqError } from '../errors.js';
 import { Op, TensorType, TfliteBuilder, type OperatorSpec, type Quantization } from '../tflite/builder.js';
 import { optionValue, type TfliteModel } from '../tflite/reader.js';
-import { asymmetricParameters, roundHalfAwayFromZero, type Range } from './calibrate.js';
+import { activationParameters, roundHalfAwayFromZero, type ActivationFormat, type Parameters, type Range } from './calibrate.js';
 
 export type IoType = 'int8' | 'uint8' | 'float32';
 export type QuantizationMode = 'int8' | 'int16x8';
@@ -42,11 +42,6 @@ export interface KeptFloat {
   operator: number;
   name: string;
   reason: string;
-}
-
-interface Parameters {
-  scale: number;
-  zeroPoint: number;
 }
 
 const OP_NAMES: Record<number, string> = Object.fromEntries(Object.entries(Op).map(([name, code]) => [code, name]));
@@ -70,15 +65,12 @@ const INTEGER_VERSIONS: Record<number, number> = {
 /** The integer kernels tinyq has in 16x8 mode (int16 activations). */
 const INT16_OPERATORS = new Set<number>([Op.CONV_2D, Op.DEPTHWISE_CONV_2D, Op.FULLY_CONNECTED, Op.ADD, Op.SUB, Op.SOFTMAX, Op.RESHAPE, Op.SQUEEZE, Op.CONCATENATION, Op.PAD]);
 
-interface Mode {
+interface Mode extends ActivationFormat {
   type: number;
-  symmetric: boolean;
-  qmin: number;
-  qmax: number;
   fixed: Record<number, Parameters>;
 }
 
-const MODES: Record<QuantizationMode, Mode> = {
+export const MODES: Record<QuantizationMode, Mode> = {
   int8: {
     type: TensorType.INT8, symmetric: false, qmin: -128, qmax: 127,
     fixed: { [Op.SOFTMAX]: { scale: 1 / 256, zeroPoint: -128 }, [Op.LOGISTIC]: { scale: 1 / 256, zeroPoint: -128 }, [Op.TANH]: { scale: 1 / 128, zeroPoint: 0 } },
@@ -265,10 +257,7 @@ class Rewriter {
   }
 
   private fromRange(range: Range): Parameters {
-    const { qmin, qmax, symmetric } = this.mode;
-    if (!symmetric) return asymmetricParameters(range, qmin, qmax);
-    const largest = Math.max(-range.min, range.max);
-    return { scale: largest > 0 ? Math.fround(largest / qmax) : 1, zeroPoint: 0 };
+    return activationParameters(range, this.mode);
   }
 
   private quantization(parameters: Parameters): Quantization {
@@ -402,12 +391,11 @@ class Rewriter {
       const c = this.options.perTensor ? 0 : channelOf(i);
       largest[c] = Math.max(largest[c], Math.abs(values[i]));
     }
+    const groupOf = (i: number) => (this.options.perTensor ? 0 : channelOf(i));
+    const quantize = (value: number, scale: number) => Math.min(qmax, Math.max(qmin, roundHalfAwayFromZero(value / scale)));
     const scales = largest.map((m) => (m > 0 ? Math.fround(m / qmax) : 1));
     const quantized = new Int8Array(values.length);
-    for (let i = 0; i < values.length; i++) {
-      const scale = scales[this.options.perTensor ? 0 : channelOf(i)];
-      quantized[i] = Math.min(qmax, Math.max(qmin, roundHalfAwayFromZero(values[i] / scale)));
-    }
+    for (let i = 0; i < values.length; i++) quantized[i] = quantize(values[i], scales[groupOf(i)]);
     this.weightScales.set(operator, this.options.perTensor ? new Array<number>(channels).fill(scales[0]) : scales);
     return this.builder.addTensor({
       name: spec.name, shape: spec.shape, type: TensorType.INT8, data: bytesOf(quantized),
