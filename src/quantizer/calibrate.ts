@@ -146,7 +146,8 @@ function mseRange({ min, max, histogram }: TensorStatistics, format: ActivationF
     }
     if (error < bestError) {
       bestError = error;
-      best = candidate;
+      // The same quantization: it widens the range to hold 0 again.
+      best = { min: Math.max(min, candidate.min), max: Math.min(max, candidate.max) };
     }
   }
   return best;

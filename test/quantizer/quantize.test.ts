@@ -160,6 +160,36 @@ test('a TANH or LOGISTIC output joining a wider CONCATENATION is requantized, no
   }
 });
 
+test('calibrators: percentile, mse and entropy ranges lie inside the min/max range; int16 entropy clips nothing', async () => {
+  const { ranges: minmax } = await quantizeModel(smallCnn, smallCnnCalibration);
+  for (const calibrator of ['percentile', 'mse', 'entropy'] as const) {
+    const { ranges } = await quantizeModel(smallCnn, smallCnnCalibration, { calibrator });
+    assert.equal([...ranges.keys()], [...minmax.keys()], 'every float activation is calibrated');
+    let narrower = 0;
+    for (const [tensor, range] of ranges) {
+      const bounds = minmax.get(tensor)!;
+      assert.ok(range.min >= bounds.min - 1e-6 && range.max <= bounds.max + 1e-6, `${calibrator} tensor ${tensor}`);
+      if (range.max - range.min < bounds.max - bounds.min - 1e-6) narrower++;
+    }
+    assert.ok(narrower > 0, `${calibrator} clips some tensor`);
+  }
+  const { ranges: wide } = await quantizeModel(smallCnn, smallCnnCalibration, { calibrator: 'entropy', mode: 'int16x8' });
+  for (const [tensor, range] of wide) assert.equal(range, minmax.get(tensor));
+});
+
+test('--keep-float by output tensor name keeps that operator in float, between DEQUANTIZE and QUANTIZE', async () => {
+  const float = readTflite(smallCnn);
+  const add = float.operators.findIndex((op) => op.code === Op.ADD);
+  const name = float.tensors[float.operators[add].outputs[0]].name;
+  const { model, keptFloat } = await quantizeModel(smallCnn, smallCnnCalibration, { keepFloat: [name] });
+  assert.equal(keptFloat, [{ operator: add, name: 'ADD', reason: `--keep-float ${name}` }]);
+  const read = readTflite(model);
+  const written = read.operators.find((op) => op.code === Op.ADD)!;
+  assert.ok([...written.inputs, ...written.outputs].every((t) => read.tensors[t].type === TensorType.FLOAT32));
+  assert.is(read.operators.filter((op) => op.code === Op.DEQUANTIZE).length, 2);
+  checkSpec(read);
+});
+
 test('a written model reads back with tinyq\'s reader and writes to the same bytes', async () => {
   for (const options of OPTION_SETS) {
     const { model } = await quantizeModel(smallCnn, smallCnnCalibration, options);
