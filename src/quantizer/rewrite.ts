@@ -46,10 +46,11 @@ export interface KeptFloat {
 
 const OP_NAMES: Record<number, string> = Object.fromEntries(Object.entries(Op).map(([name, code]) => [code, name]));
 
-const WEIGHTED: Record<number, { axis: number }> = {
-  [Op.CONV_2D]: { axis: 0 },
-  [Op.DEPTHWISE_CONV_2D]: { axis: 3 },
-  [Op.FULLY_CONNECTED]: { axis: 0 },
+/** The weighted operators: the axis of their weights' output channels and their options' fused activation slot. */
+const WEIGHTED: Record<number, { axis: number; activationSlot: number }> = {
+  [Op.CONV_2D]: { axis: 0, activationSlot: 3 },
+  [Op.DEPTHWISE_CONV_2D]: { axis: 3, activationSlot: 4 },
+  [Op.FULLY_CONNECTED]: { axis: 0, activationSlot: 0 },
 };
 /** Operators whose data inputs (all for CONCATENATION, the first otherwise) share the output's quantization. */
 const SAME_SCALE = new Set<number>([Op.RESHAPE, Op.SQUEEZE, Op.PAD, Op.PADV2, Op.MAX_POOL_2D, Op.AVERAGE_POOL_2D, Op.CONCATENATION]);
@@ -78,8 +79,12 @@ export const MODES: Record<QuantizationMode, Mode> = {
   int16x8: { type: TensorType.INT16, symmetric: true, qmin: -32767, qmax: 32767, fixed: { [Op.SOFTMAX]: { scale: 1 / 32768, zeroPoint: 0 } } },
 };
 
-/** How an activation is held in the written model. */
-type View = 'int' | 'float' | 'uint8';
+/**
+ * How an activation is held in the written model: quantized ('int', int8 or int16), float32,
+ * uint8 (model inputs and outputs), or 'raw': a tensor that is not float in the float model
+ * either (an ARG_MAX index, a shape), kept as it is.
+ */
+type View = 'int' | 'float' | 'uint8' | 'raw';
 
 export function operatorName(code: number): string {
   return OP_NAMES[code] ?? `operator code ${code}`;
@@ -183,9 +188,11 @@ class Rewriter {
     if (INTEGER_VERSIONS[operator.code] === undefined || operator.code === Op.QUANTIZE || operator.code === Op.DEQUANTIZE) return keep('no integer kernel in tinyq');
     if (this.options.mode === 'int16x8' && !INT16_OPERATORS.has(operator.code)) return keep('no 16x8 kernel in tinyq');
     if (!operator.outputs.every((t) => this.isFloatActivation(t))) return keep('its output is not a float activation');
-    if (WEIGHTED[operator.code] && !this.isConstant(operator.inputs[1])) return keep('its weights are not constant');
-    const activation = optionValue(operator.options, operator.code === Op.CONV_2D ? 3 : operator.code === Op.DEPTHWISE_CONV_2D ? 4 : 0, 0);
-    if (WEIGHTED[operator.code] && activation > 3) return keep(`fused activation ${activation} has no integer form`);
+    const weighted = WEIGHTED[operator.code];
+    if (!weighted) return true;
+    if (!this.isConstant(operator.inputs[1])) return keep('its weights are not constant');
+    const activation = optionValue(operator.options, weighted.activationSlot, 0);
+    if (activation > 3) return keep(`fused activation ${activation} has no integer form`);
     return true;
   }
 
@@ -273,7 +280,7 @@ class Rewriter {
       else this.writeFloat(operator);
     }
     const outputView: View = this.io === 'float32' ? 'float' : this.io === 'uint8' ? 'uint8' : 'int';
-    const outputs = model.outputs.map((output) => this.view(output, outputView));
+    const outputs = model.outputs.map((output) => this.view(output, this.floatView(output) === 'raw' ? 'raw' : outputView));
     const description = this.options.description ?? 'tinyq quantize';
     return { bytes: this.builder.serialize(inputs, outputs, description), keptFloat: this.keptFloat };
   }
@@ -291,6 +298,11 @@ class Rewriter {
     const spec = this.model.tensors[tensor];
     const home = this.home.get(tensor);
     if (home === undefined) throw new TinyqError('INVALID_MODEL', `tensor ${tensor} (${spec.name}) is read before any operator writes it`);
+    if (view === 'raw') {
+      const copy = this.builder.addTensor({ name: spec.name, shape: spec.shape, type: spec.type });
+      this.views.set(key, copy);
+      return copy;
+    }
     const parameters = this.parameters(tensor);
     const uint8 = { scale: parameters.scale, zeroPoint: parameters.zeroPoint + 128 };
     const created = this.builder.addTensor({
@@ -327,9 +339,14 @@ class Rewriter {
     return created;
   }
 
+  /** How a float operator reads or writes a tensor. */
+  private floatView(tensor: number): View {
+    return this.model.tensors[tensor].type === TensorType.FLOAT32 ? 'float' : 'raw';
+  }
+
   private writeFloat(operator: OperatorSpec): void {
-    const inputs = operator.inputs.map((t) => (t < 0 ? -1 : this.isConstant(t) ? this.constant(t) : this.view(t, this.model.tensors[t].type === TensorType.FLOAT32 ? 'float' : this.home.get(t)!)));
-    for (const output of operator.outputs) this.home.set(output, this.model.tensors[output].type === TensorType.FLOAT32 ? 'float' : 'int');
+    const inputs = operator.inputs.map((t) => (t < 0 ? -1 : this.isConstant(t) ? this.constant(t) : this.view(t, this.floatView(t))));
+    for (const output of operator.outputs) this.home.set(output, this.floatView(output));
     const outputs = operator.outputs.map((t) => this.homeTensor(t));
     this.builder.addOperator({ ...operator, inputs, outputs });
   }

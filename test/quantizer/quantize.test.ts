@@ -10,7 +10,7 @@ import { Interpreter } from '../../src/index.js';
 import { accuracy, argmax, quantizeModel, type QuantizeOptions } from '../../src/quantizer/index.js';
 import { asymmetricParameters } from '../../src/quantizer/calibrate.js';
 import { parseArrayFile } from '../../src/quantizer/data.js';
-import { Op, TensorType } from '../../src/tflite/builder.js';
+import { Op, OptionsType, TensorType, TfliteBuilder } from '../../src/tflite/builder.js';
 import { readTflite, writeTflite, type TfliteModel } from '../../src/tflite/reader.js';
 import { fixturesDir } from '../conformance.js';
 import { classifierCases } from './fixtures.js';
@@ -24,6 +24,9 @@ function uniformSamples(count: number, size: number, seed: number): Float32Array
   return Array.from({ length: count }, () => Float32Array.from({ length: size }, next));
 }
 const smallCnnCalibration = uniformSamples(24, 300, 1).map((sample) => [sample]);
+
+const ARG_MAX = 56;
+const ARG_MAX_OPTIONS = 40;
 
 const ulp = (x: number) => Math.abs(x) * 2 ** -23;
 
@@ -188,6 +191,35 @@ test('--keep-float by output tensor name keeps that operator in float, between D
   assert.ok([...written.inputs, ...written.outputs].every((t) => read.tensors[t].type === TensorType.FLOAT32));
   assert.is(read.operators.filter((op) => op.code === Op.DEQUANTIZE).length, 2);
   checkSpec(read);
+});
+
+test('an operator without an integer kernel (ARG_MAX) stays float; its int32 output stays int32', async () => {
+  const builder = new TfliteBuilder();
+  const weights = Float32Array.from({ length: 12 }, (_, i) => Math.sin(i + 1));
+  const x = builder.addTensor({ name: 'x', shape: [1, 4], type: TensorType.FLOAT32 });
+  const w = builder.addTensor({ name: 'w', shape: [3, 4], type: TensorType.FLOAT32, data: new Uint8Array(weights.buffer) });
+  const scores = builder.addTensor({ name: 'scores', shape: [1, 3], type: TensorType.FLOAT32 });
+  const axis = builder.addTensor({ name: 'axis', shape: [], type: TensorType.INT32, data: new Uint8Array(Int32Array.of(1).buffer) });
+  const index = builder.addTensor({ name: 'index', shape: [1], type: TensorType.INT32 });
+  builder.addOperator({ code: Op.FULLY_CONNECTED, version: 1, inputs: [x, w, -1], outputs: [scores], options: { type: OptionsType.FULLY_CONNECTED, fields: [] } });
+  builder.addOperator({ code: ARG_MAX, version: 1, inputs: [scores, axis], outputs: [index], options: { type: ARG_MAX_OPTIONS, fields: [[0, 'i8', TensorType.INT32]] } });
+  const floatModel = builder.serialize([x], [scores, index], 'fc + argmax');
+  const samples = uniformSamples(16, 4, 3).map((sample) => sample.map((v) => 2 * v - 1));
+  const { model, keptFloat } = await quantizeModel(floatModel, samples.map((sample) => [sample]));
+  assert.equal(keptFloat.map((k) => k.reason), ['no integer kernel in tinyq']);
+  const quantized = await Interpreter.load(model);
+  assert.equal(quantized.outputs.map((t) => t.dtype), ['int8', 'int32']);
+  const float = await Interpreter.load(floatModel);
+  let agreeing = 0;
+  for (const sample of samples) {
+    float.setInput(0, sample);
+    float.invoke();
+    quantized.setInput(0, sample);
+    quantized.invoke();
+    assert.is(quantized.output(1)[0], argmax(quantized.output(0, 'float') as Float32Array));
+    if (float.output(1)[0] === quantized.output(1)[0]) agreeing++;
+  }
+  assert.ok(agreeing >= 14, `the float and quantized ARG_MAX agree on ${agreeing} of 16`);
 });
 
 test('a written model reads back with tinyq\'s reader and writes to the same bytes', async () => {
