@@ -193,7 +193,7 @@ Options:
                              QUANTIZE/DEQUANTIZE at the edges)
   --mode int8|int16x8        activation type (16x8: int16 activations, int8 weights;
                              --io int8 then means int16 inputs and outputs)
-  --weight-bits 8|4          4: weights restricted to [-8, 7] (stored in int8)
+  --weight-bits 8|4          4: weights in [-8, 7], packed two per byte (TFLite int4)
   --keep-float OP|TENSOR     keep in float: an operator name (SOFTMAX), an operator
                              index (#3) or an output tensor's name; repeatable
 ${ENGINE_HELP}
@@ -262,8 +262,7 @@ const SWEEP: Command = {
 
 Quantizes the model with each calibrator (minmax, percentile, mse, entropy) with 8-bit
 and 4-bit weights, and in 16x8 mode, evaluates every result and prints a table of
-accuracy and size, to choose the precision. 4-bit weights are stored in int8 today;
-the 'packed' column gives the size they would take two per byte.
+accuracy and model size, to choose the precision.
 
 Options:
   --calib DATA               calibration samples
@@ -827,10 +826,9 @@ async function runSweep(parsed: Parsed): Promise<void> {
 
 function sweepTable(points: SweepPoint[]): string {
   return table([
-    ['configuration', 'accuracy', 'bytes', 'packed', 'vs float'],
-    ...points.map((point) => [point.label, percent(point.accuracy), count(point.bytes), count(point.packedBytes),
-      `${(100 * (point.accuracy - points[0].accuracy)).toFixed(2)} pt`]),
-  ], [1, 2, 3, 4], '');
+    ['configuration', 'accuracy', 'bytes', 'vs float'],
+    ...points.map((point) => [point.label, percent(point.accuracy), count(point.bytes), `${(100 * (point.accuracy - points[0].accuracy)).toFixed(2)} pt`]),
+  ], [1, 2, 3], '');
 }
 
 // ---------------------------------------------------------------- exit codes

@@ -4,7 +4,8 @@
 //
 // The spec, as the writer applies it:
 // - weights of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: int8, symmetric (zero point 0),
-//   narrow range [-127, 127] (4-bit: [-8, 7]), one scale per output channel (axis 0, or 3 for
+//   narrow range [-127, 127] (4-bit: [-8, 7] with scale max|w| / 7, packed two per byte as
+//   TFLite's int4 tensors; tinyq's engine unpacks them at load), one scale per output channel (axis 0, or 3 for
 //   depthwise) unless per-tensor is asked; bias int32 (int64 in 16x8 mode) with scale
 //   input_scale x weight_scale and zero point 0;
 // - activations: asymmetric int8 from the calibrated range widened to hold 0, with a nudged
@@ -415,7 +416,7 @@ class Rewriter {
     for (let i = 0; i < values.length; i++) quantized[i] = quantize(values[i], scales[groupOf(i)]);
     this.weightScales.set(operator, this.options.perTensor ? new Array<number>(channels).fill(scales[0]) : scales);
     return this.builder.addTensor({
-      name: spec.name, shape: spec.shape, type: TensorType.INT8, data: bytesOf(quantized),
+      name: spec.name, shape: spec.shape, type: bits === 4 ? TensorType.INT4 : TensorType.INT8, data: bits === 4 ? packInt4(quantized) : bytesOf(quantized),
       quantization: { scale: scales, zeroPoint: scales.map(() => 0), axis: this.options.perTensor ? 0 : axis },
     });
   }
@@ -436,6 +437,13 @@ class Rewriter {
       quantization: { scale: perChannel ? scales : [scales[0]], zeroPoint: (perChannel ? scales : [0]).map(() => 0), axis: 0 },
     });
   }
+}
+
+/** TFLite's int4 layout: two values per byte, the even element in the low nibble. */
+function packInt4(values: Int8Array): Uint8Array {
+  const packed = new Uint8Array(Math.ceil(values.length / 2));
+  values.forEach((v, i) => (packed[i >> 1] |= (v & 0x0F) << (4 * (i & 1))));
+  return packed;
 }
 
 /** Maps a flat element index to its index along `axis`. */

@@ -2,8 +2,6 @@
 // mode), evaluates each result, and draws accuracy against model size as an SVG chart.
 
 import { Interpreter } from '../interpreter.js';
-import { readTflite } from '../tflite/reader.js';
-import { TensorType } from '../tflite/builder.js';
 import { CALIBRATORS, type Calibrator } from './calibrate.js';
 import { accuracy, quantizeModel } from './index.js';
 import type { QuantizationMode, WeightBits } from './rewrite.js';
@@ -16,8 +14,6 @@ export interface SweepPoint {
   accuracy: number;
   /** Bytes of the .tflite file. */
   bytes: number;
-  /** Bytes with 4-bit weights packed two per byte (tinyq stores them in int8 today). */
-  packedBytes: number;
 }
 
 export interface SweepOptions {
@@ -29,7 +25,7 @@ export interface SweepOptions {
 
 export async function sweep(floatModel: Uint8Array, calibration: Float32Array[][], samples: Float32Array[], labels: ArrayLike<number>, options: SweepOptions = {}): Promise<SweepPoint[]> {
   const floatInterpreter = await Interpreter.load(floatModel);
-  const points: SweepPoint[] = [{ label: 'float32', accuracy: accuracy(floatInterpreter, samples, labels), bytes: floatModel.length, packedBytes: floatModel.length }];
+  const points: SweepPoint[] = [{ label: 'float32', accuracy: accuracy(floatInterpreter, samples, labels), bytes: floatModel.length }];
   const configurations: { calibrator: Calibrator; mode: QuantizationMode; weightBits: WeightBits }[] = [];
   for (const mode of options.modes ?? ['int8', 'int16x8'] as const) {
     for (const weightBits of mode === 'int8' ? options.weightBits ?? [8, 4] as const : [8] as const) {
@@ -41,27 +37,19 @@ export async function sweep(floatModel: Uint8Array, calibration: Float32Array[][
     options.progress?.(label);
     const { model } = await quantizeModel(floatModel, calibration, configuration);
     const interpreter = await Interpreter.load(model);
-    const bytes = model.length;
-    points.push({ label, ...configuration, accuracy: accuracy(interpreter, samples, labels), bytes, packedBytes: configuration.weightBits === 4 ? bytes - weightBytes(model) / 2 : bytes });
+    points.push({ label, ...configuration, accuracy: accuracy(interpreter, samples, labels), bytes: model.length });
   }
   return points;
 }
 
-/** Bytes of the int8 weight tensors (CONV_2D, DEPTHWISE_CONV_2D, FULLY_CONNECTED filters). */
-function weightBytes(model: Uint8Array): number {
-  const read = readTflite(model);
-  const filters = new Set(read.operators.filter((op) => op.code === 3 || op.code === 4 || op.code === 9).map((op) => op.inputs[1]));
-  return [...filters].reduce((sum, t) => sum + (read.tensors[t].type === TensorType.INT8 ? read.tensors[t].data?.length ?? 0 : 0), 0);
-}
-
 const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
-/** A scatter plot of accuracy (%) against size (KB, packed for 4-bit weights), one labelled dot per point. */
+/** A scatter plot of accuracy (%) against model size (KB), one mark per point. */
 export function sweepChart(points: SweepPoint[], title: string): string {
   const width = 640;
   const height = 400;
   const margin = { left: 60, right: 150, top: 40, bottom: 50 };
-  const sizes = points.map((p) => p.packedBytes / 1024);
+  const sizes = points.map((p) => p.bytes / 1024);
   const accuracies = points.map((p) => 100 * p.accuracy);
   const [xMin, xMax] = [0, Math.max(...sizes) * 1.1];
   const low = Math.floor(Math.min(...accuracies) - 1);
@@ -75,7 +63,7 @@ export function sweepChart(points: SweepPoint[], title: string): string {
     `<text x="${(width - margin.right + margin.left) / 2}" y="20" font-size="14" text-anchor="middle">${escape(title)}</text>`,
     `<line x1="${margin.left}" y1="${height - margin.bottom}" x2="${width - margin.right}" y2="${height - margin.bottom}" stroke="black"/>`,
     `<line x1="${margin.left}" y1="${margin.top}" x2="${margin.left}" y2="${height - margin.bottom}" stroke="black"/>`,
-    `<text x="${(width - margin.right) / 2}" y="${height - 12}">model size (KB; 4-bit weights counted packed)</text>`,
+    `<text x="${(width - margin.right) / 2}" y="${height - 12}">model size (KB)</text>`,
     `<text transform="translate(16 ${height / 2 + 40}) rotate(-90)">top-1 accuracy (%)</text>`,
   ];
   for (let tick = 0; tick <= 4; tick++) {

@@ -5,7 +5,7 @@
 import { Builder } from 'flatbuffers';
 
 /** TensorType values of schema.fbs. */
-export const TensorType = { FLOAT32: 0, INT32: 2, UINT8: 3, INT64: 4, INT16: 7, INT8: 9 } as const;
+export const TensorType = { FLOAT32: 0, INT32: 2, UINT8: 3, INT64: 4, INT16: 7, INT8: 9, INT4: 17 } as const;
 
 /** BuiltinOperator codes of the operators the ONNX importer and the quantizer write. */
 export const Op = {

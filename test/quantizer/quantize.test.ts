@@ -28,6 +28,11 @@ const smallCnnCalibration = uniformSamples(24, 300, 1).map((sample) => [sample])
 const ARG_MAX = 56;
 const ARG_MAX_OPTIONS = 40;
 
+/** TFLite's int4 layout: two values per byte, the even element in the low nibble. */
+function unpackInt4(packed: Uint8Array, count: number): Int8Array {
+  return Int8Array.from({ length: count }, (_, i) => (((packed[i >> 1] >> (4 * (i & 1))) & 0x0F) << 28) >> 28);
+}
+
 const ulp = (x: number) => Math.abs(x) * 2 ** -23;
 
 /** The spec's invariants on every tensor and operator of a written model. */
@@ -60,11 +65,11 @@ function checkSpec(model: TfliteModel, options: QuantizeOptions = {}): void {
       const wq = weights.quantization!;
       const axis = op.code === Op.DEPTHWISE_CONV_2D ? 3 : 0;
       const channels = weights.shape[axis];
-      assert.is(weights.type, TensorType.INT8, `${where}: int8 weights`);
+      assert.is(weights.type, options.weightBits === 4 ? TensorType.INT4 : TensorType.INT8, `${where}: weight type`);
       assert.ok(wq.zeroPoint.every((z) => z === 0), `${where}: symmetric weights (zero point 0)`);
       assert.is(wq.scale.length, options.perTensor ? 1 : channels, `${where}: ${options.perTensor ? 'one scale' : 'a scale per output channel'}`);
       if (!options.perTensor) assert.is(wq.axis, axis, `${where}: quantized dimension`);
-      const values = new Int8Array(weights.data!.buffer, weights.data!.byteOffset, weights.data!.length);
+      const values = options.weightBits === 4 ? unpackInt4(weights.data!, weights.shape.reduce((a, b) => a * b, 1)) : new Int8Array(weights.data!.buffer, weights.data!.byteOffset, weights.data!.length);
       const inner = weights.shape.slice(axis + 1).reduce((a, b) => a * b, 1);
       const largest = new Array<number>(wq.scale.length).fill(0);
       values.forEach((v, i) => {
@@ -220,6 +225,31 @@ test('an operator without an integer kernel (ARG_MAX) stays float; its int32 out
     if (float.output(1)[0] === quantized.output(1)[0]) agreeing++;
   }
   assert.ok(agreeing >= 14, `the float and quantized ARG_MAX agree on ${agreeing} of 16`);
+});
+
+test('4-bit weights are packed two per byte: the model shrinks and gives the outputs of the same weights in int8', async () => {
+  const { model: packed } = await quantizeModel(smallCnn, smallCnnCalibration, { weightBits: 4 });
+  const read = readTflite(packed);
+  const filters = read.operators.filter((op) => [Op.CONV_2D, Op.DEPTHWISE_CONV_2D, Op.FULLY_CONNECTED].includes(op.code as never)).map((op) => op.inputs[1]);
+  let saved = 0;
+  for (const t of filters) {
+    const tensor = read.tensors[t];
+    const count = tensor.shape.reduce((a, b) => a * b, 1);
+    assert.is(tensor.data!.length, Math.ceil(count / 2));
+    tensor.data = new Uint8Array(unpackInt4(tensor.data!, count).buffer);
+    tensor.type = TensorType.INT8;
+    saved += count - Math.ceil(count / 2);
+  }
+  const unpacked = writeTflite(read);
+  assert.ok(unpacked.length - packed.length >= saved - 64, `${unpacked.length} - ${packed.length} bytes saved`);
+  const [a, b] = [await Interpreter.load(packed), await Interpreter.load(unpacked)];
+  for (const sample of uniformSamples(5, 300, 8)) {
+    a.setInput(0, sample);
+    b.setInput(0, sample);
+    a.invoke();
+    b.invoke();
+    assert.equal(a.outputBytes(0), b.outputBytes(0));
+  }
 });
 
 test('a written model reads back with tinyq\'s reader and writes to the same bytes', async () => {
