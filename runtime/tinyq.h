@@ -169,7 +169,8 @@ typedef int32_t tq_output_tensor_fn(int32_t i);
 
 typedef int32_t tq_tensor_count_fn(void);
 
-/* TQ_TYPE_* element type, or -1. */
+/* TQ_TYPE_* element type, or -1. Constant int4 weights (TFLite type 17, two values per byte)
+   are unpacked to int8 at tq_init and report TQ_TYPE_INT8. */
 typedef int32_t tq_tensor_type_fn(int32_t t);
 
 /* Number of dimensions (0 for a scalar), or -1. */
@@ -182,7 +183,8 @@ typedef int32_t tq_tensor_dim_fn(int32_t t, int32_t axis);
 typedef int32_t tq_tensor_bytes_fn(int32_t t);
 
 /* Offset of the tensor's data, little-endian, row-major: in the arena (16-byte aligned) for
-   activations, inside the model bytes for constants; 0 if it has none. */
+   activations, inside the model bytes for constants (in engine memory for unpacked int4
+   weights); 0 if it has none. */
 typedef tq_offset tq_tensor_data_fn(int32_t t);
 
 /* Quantization, real = scale * (q - zero_point). Per-channel tensors (weights) report

@@ -11,6 +11,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { convertOnnx, Interpreter, looksLikeOnnx, TinyqError, type EngineChoice, type OperatorInfo, type TensorInfo } from './index.js';
 import { KNOWN_MODELS } from './known_models.js';
@@ -194,6 +195,9 @@ Options:
   --mode int8|int16x8        activation type (16x8: int16 activations, int8 weights;
                              --io int8 then means int16 inputs and outputs)
   --weight-bits 8|4          4: weights in [-8, 7], packed two per byte (TFLite int4)
+  --weight-clusters K        non-uniform weights: k-means gives each output channel at
+                             most K distinct weights (2 to 256); the model stays plain
+                             int8 TFLite and compresses well
   --keep-float OP|TENSOR     keep in float: an operator name (SOFTMAX), an operator
                              index (#3) or an output tensor's name; repeatable
 ${ENGINE_HELP}
@@ -213,6 +217,7 @@ Example:
     io: { type: 'string' },
     mode: { type: 'string' },
     'weight-bits': { type: 'string' },
+    'weight-clusters': { type: 'string' },
     'keep-float': { type: 'string', multiple: true },
   },
   run: quantize,
@@ -261,8 +266,9 @@ const SWEEP: Command = {
   help: `Usage: tinyq sweep FLOAT.tflite --calib DATA --inputs FILE --labels FILE [options]
 
 Quantizes the model with each calibrator (minmax, percentile, mse, entropy) with 8-bit
-and 4-bit weights, and in 16x8 mode, evaluates every result and prints a table of
-accuracy and model size, to choose the precision.
+and 4-bit weights, and in 16x8 mode, and with 16 k-means weight clusters, evaluates
+every result and prints a table of accuracy and model size (also gzip-compressed, what
+clustered weights gain), to choose the precision.
 
 Options:
   --calib DATA               calibration samples
@@ -731,12 +737,16 @@ async function quantize(parsed: Parsed): Promise<void> {
   const io = choice<IoType>(parsed, 'io', ['int8', 'uint8', 'float32'], 'int8');
   const mode = choice<QuantizationMode>(parsed, 'mode', ['int8', 'int16x8'], 'int8');
   const weightBits = Number(choice(parsed, 'weight-bits', ['8', '4'], '8')) as WeightBits;
+  const clusters = parsed.values['weight-clusters'] as string | undefined;
+  if (clusters !== undefined && !(/^\d+$/.test(clusters) && Number(clusters) >= 2 && Number(clusters) <= 256)) {
+    throw new UsageError(`--weight-clusters must be an integer from 2 to 256; got '${clusters}'`);
+  }
   const engine = engineOption(parsed);
   const bytes = new Uint8Array(await onFile('read model', model, () => readFile(model)));
   const floatModel = await Interpreter.load(bytes, { engine });
   const calibration = await readCalibration(calib, floatModel.inputs);
   const result = await quantizeModel(bytes, calibration, {
-    calibrator, io, mode, weightBits, engine, perTensor: parsed.values['per-tensor'] === true,
+    calibrator, io, mode, weightBits, engine, perTensor: parsed.values['per-tensor'] === true, weightClusters: clusters === undefined ? undefined : Number(clusters),
     keepFloat: parsed.values['keep-float'] as string[] | undefined, progress: progressBar('calibrating'),
   });
   await onFile('write', output, () => writeFile(output, result.model));
@@ -744,7 +754,7 @@ async function quantize(parsed: Parsed): Promise<void> {
     console.log(JSON.stringify({ output, bytes: result.model.length, keptFloat: result.keptFloat }));
     return;
   }
-  console.log(`wrote ${output} (${count(result.model.length)} bytes): ${mode}, ${weightBits}-bit ${parsed.values['per-tensor'] ? 'per-tensor' : 'per-channel'} weights, ${calibrator} calibration on ${count(calibration.length)} samples, ${io} inputs and outputs`);
+  console.log(`wrote ${output} (${count(result.model.length)} bytes): ${mode}, ${weightBits}-bit ${parsed.values['per-tensor'] ? 'per-tensor' : 'per-channel'} weights${clusters === undefined ? '' : ` (${clusters} clusters)`}, ${calibrator} calibration on ${count(calibration.length)} samples, ${io} inputs and outputs`);
   for (const kept of result.keptFloat) console.log(`  kept in float: operator ${kept.operator} (${kept.name}): ${kept.reason}`);
 }
 
@@ -816,7 +826,7 @@ async function runSweep(parsed: Parsed): Promise<void> {
   const calibration = await readCalibration(calib, floatModel.inputs);
   const { samples, labels } = await evaluationSet(parsed, floatModel, 'sweep', true);
   const progress = process.stderr.isTTY ? (label: string) => process.stderr.write(`\rquantizing ${label.padEnd(24)}`) : undefined;
-  const points = await sweep(bytes, calibration, samples, labels!, { progress });
+  const points = await sweep(bytes, calibration, samples, labels!, { progress, compressedSize: (model) => gzipSync(model, { level: 9 }).length });
   if (progress) process.stderr.write('\n');
   const svg = parsed.values.svg as string | undefined;
   if (svg !== undefined) await onFile('write', svg, () => writeFile(svg, sweepChart(points, `${model.split('/').slice(-2).join('/')}: accuracy vs size`)));
@@ -826,9 +836,10 @@ async function runSweep(parsed: Parsed): Promise<void> {
 
 function sweepTable(points: SweepPoint[]): string {
   return table([
-    ['configuration', 'accuracy', 'bytes', 'vs float'],
-    ...points.map((point) => [point.label, percent(point.accuracy), count(point.bytes), `${(100 * (point.accuracy - points[0].accuracy)).toFixed(2)} pt`]),
-  ], [1, 2, 3], '');
+    ['configuration', 'accuracy', 'bytes', 'gzip', 'vs float'],
+    ...points.map((point) => [point.label, percent(point.accuracy), count(point.bytes), point.compressedBytes === undefined ? '-' : count(point.compressedBytes),
+      `${(100 * (point.accuracy - points[0].accuracy)).toFixed(2)} pt`]),
+  ], [1, 2, 3, 4], '');
 }
 
 // ---------------------------------------------------------------- exit codes

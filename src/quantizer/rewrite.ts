@@ -5,7 +5,8 @@
 // The spec, as the writer applies it:
 // - weights of CONV_2D, DEPTHWISE_CONV_2D and FULLY_CONNECTED: int8, symmetric (zero point 0),
 //   narrow range [-127, 127] (4-bit: [-8, 7] with scale max|w| / 7, packed two per byte as
-//   TFLite's int4 tensors; tinyq's engine unpacks them at load), one scale per output channel (axis 0, or 3 for
+//   TFLite's int4 tensors; tinyq's engine unpacks them at load; with weight clusters, k-means
+//   centroids replace the weights first), one scale per output channel (axis 0, or 3 for
 //   depthwise) unless per-tensor is asked; bias int32 (int64 in 16x8 mode) with scale
 //   input_scale x weight_scale and zero point 0;
 // - activations: asymmetric int8 from the calibrated range widened to hold 0, with a nudged
@@ -34,6 +35,8 @@ export interface RewriteOptions {
   io?: IoType;
   mode?: QuantizationMode;
   weightBits?: WeightBits;
+  /** Non-uniform weights: each output channel's (or tensor's) weights take at most this many values, found by k-means. */
+  weightClusters?: number;
   /** Operators kept in float: a builtin operator name (all of them), an operator index, or an output tensor's name. */
   keepFloat?: string[];
   description?: string;
@@ -396,7 +399,6 @@ class Rewriter {
 
   private weights(operator: OperatorSpec, tensor: number): number {
     const spec = this.model.tensors[tensor];
-    const values = floatsOf(spec.data!);
     const axis = WEIGHTED[operator.code].axis;
     const channels = spec.shape[axis];
     const bits = this.options.weightBits ?? 8;
@@ -404,12 +406,11 @@ class Rewriter {
     const qmax = bits === 8 ? 127 : 7;
     const qmin = bits === 8 ? -127 : -8;
     const channelOf = channelIndexer(spec.shape, axis);
-    const largest = new Array<number>(this.options.perTensor ? 1 : channels).fill(0);
-    for (let i = 0; i < values.length; i++) {
-      const c = this.options.perTensor ? 0 : channelOf(i);
-      largest[c] = Math.max(largest[c], Math.abs(values[i]));
-    }
     const groupOf = (i: number) => (this.options.perTensor ? 0 : channelOf(i));
+    const groups = this.options.perTensor ? 1 : channels;
+    const values = this.options.weightClusters ? clusterWeights(floatsOf(spec.data!), groups, groupOf, this.options.weightClusters) : floatsOf(spec.data!);
+    const largest = new Array<number>(groups).fill(0);
+    for (let i = 0; i < values.length; i++) largest[groupOf(i)] = Math.max(largest[groupOf(i)], Math.abs(values[i]));
     const quantize = (value: number, scale: number) => Math.min(qmax, Math.max(qmin, roundHalfAwayFromZero(value / scale)));
     const scales = largest.map((m) => (m > 0 ? Math.fround(m / qmax) : 1));
     const quantized = new Int8Array(values.length);
@@ -437,6 +438,41 @@ class Rewriter {
       quantization: { scale: perChannel ? scales : [scales[0]], zeroPoint: (perChannel ? scales : [0]).map(() => 0), axis: 0 },
     });
   }
+}
+
+/** Lloyd iterations of the weight k-means. */
+const KMEANS_ITERATIONS = 30;
+
+/**
+ * Non-uniform (codebook) weights: the values of each group (output channel, or the whole tensor)
+ * replaced by the nearest of `clusters` centroids found by 1-D k-means (initialised evenly over
+ * the group's range, as TF-MOT's weight clustering does). Quantized linearly afterwards, a group
+ * then uses at most `clusters` of the integer levels: the model stays a plain TFLite model, and
+ * its weights compress well (few distinct bytes).
+ */
+function clusterWeights(values: Float32Array, groups: number, groupOf: (i: number) => number, clusters: number): Float32Array {
+  const members: number[][] = Array.from({ length: groups }, () => []);
+  values.forEach((_, i) => members[groupOf(i)].push(i));
+  const clustered = new Float32Array(values.length);
+  for (const indices of members) {
+    const own = indices.map((i) => values[i]);
+    const low = own.reduce((a, b) => Math.min(a, b), Infinity);
+    const high = own.reduce((a, b) => Math.max(a, b), -Infinity);
+    let centroids = Array.from({ length: clusters }, (_, k) => (clusters === 1 ? (low + high) / 2 : low + ((high - low) * k) / (clusters - 1)));
+    const nearest = (value: number) => centroids.reduce((best, c, k) => (Math.abs(value - c) < Math.abs(value - centroids[best]) ? k : best), 0);
+    for (let iteration = 0; iteration < KMEANS_ITERATIONS; iteration++) {
+      const sums = new Array<number>(clusters).fill(0);
+      const counts = new Array<number>(clusters).fill(0);
+      for (const value of own) {
+        const k = nearest(value);
+        sums[k] += value;
+        counts[k]++;
+      }
+      centroids = centroids.map((c, k) => (counts[k] > 0 ? sums[k] / counts[k] : c));
+    }
+    for (const i of indices) clustered[i] = centroids[nearest(values[i])];
+  }
+  return clustered;
 }
 
 /** TFLite's int4 layout: two values per byte, the even element in the low nibble. */

@@ -68,7 +68,9 @@ test('sweep prints a row per calibrator and bit width, and writes the SVG chart'
   const svg = join(dir, 'sweep.svg');
   const result = tinyq('sweep', FLOAT_MODEL, '--calib', CALIB, '--inputs', evalInputs, '--labels', LABELS, '--svg', svg);
   assert.is(result.status, 0, result.stderr);
-  for (const row of ['float32', 'int8 w8 minmax', 'int8 w8 entropy', 'int8 w4 mse', '16x8 percentile']) assert.match(result.stdout, new RegExp(`^${row} +\\d+\\.\\d\\d%`, 'm'));
+  for (const row of ['float32', 'int8 w8 minmax', 'int8 w8 entropy', 'int8 w4 mse', '16x8 percentile', 'int8 w8 k16 minmax']) {
+    assert.match(result.stdout, new RegExp(`^${row} +\\d+\\.\\d\\d% +[\\d,]+ +[\\d,]+ +-?\\d+\\.\\d\\d pt$`, 'm'));
+  }
   assert.match(readFileSync(svg, 'utf8'), /^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<\/svg>$/);
 });
 
@@ -77,6 +79,7 @@ test('usage and input errors are one line with exit 2 or 1', () => {
   assertOneLineError(tinyq('quantize', FLOAT_MODEL, '--calib', CALIB, '-o', quantized, '--calibrator', 'kl'), 2, /--calibrator must be one of minmax, percentile, mse, entropy/);
   assertOneLineError(tinyq('quantize', FLOAT_MODEL, '--calib', LABELS, '-o', quantized), 1, /not a whole number of samples of shape \[1,64,3\]/);
   assertOneLineError(tinyq('quantize', quantized, '--calib', CALIB, '-o', join(dir, 'again.tflite')), 1, /float32/);
+  assertOneLineError(tinyq('quantize', FLOAT_MODEL, '--calib', CALIB, '-o', quantized, '--weight-clusters', '1'), 2, /--weight-clusters must be an integer from 2 to 256/);
   assertOneLineError(tinyq('eval', quantized, '--inputs', evalInputs), 2, /missing --labels/);
 });
 

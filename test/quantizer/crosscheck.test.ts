@@ -36,6 +36,7 @@ function optionsOf(flags: string[]): QuantizeOptions {
       case '--mode': options.mode = value as QuantizeOptions['mode']; i++; break;
       case '--weight-bits': options.weightBits = Number(value) as QuantizeOptions['weightBits']; i++; break;
       case '--keep-float': options.keepFloat = [...options.keepFloat ?? [], value]; i++; break;
+      case '--weight-clusters': options.weightClusters = Number(value); i++; break;
       case '--per-tensor': options.perTensor = true; break;
       default: throw new Error(`unknown flag ${flags[i]}`);
     }

@@ -125,6 +125,7 @@ const OPTION_SETS: QuantizeOptions[] = [
   { weightBits: 4 },
   { mode: 'int16x8', io: 'float32' },
   { keepFloat: ['SOFTMAX', '#1'] },
+  { weightClusters: 16 },
 ];
 
 for (const options of OPTION_SETS) {
@@ -249,6 +250,23 @@ test('4-bit weights are packed two per byte: the model shrinks and gives the out
     a.invoke();
     b.invoke();
     assert.equal(a.outputBytes(0), b.outputBytes(0));
+  }
+});
+
+test('k-means weights: each output channel takes at most K values, and the spec still holds', async () => {
+  for (const clusters of [4, 16]) {
+    const { model } = await quantizeModel(smallCnn, smallCnnCalibration, { weightClusters: clusters });
+    const read = readTflite(model);
+    checkSpec(read);
+    for (const op of read.operators.filter((o) => o.code === Op.CONV_2D || o.code === Op.FULLY_CONNECTED)) {
+      const weights = read.tensors[op.inputs[1]];
+      const perChannel = weights.data!.length / weights.shape[0];
+      const values = new Int8Array(weights.data!.buffer, weights.data!.byteOffset, weights.data!.length);
+      for (let c = 0; c < weights.shape[0]; c++) {
+        const distinct = new Set(values.subarray(c * perChannel, (c + 1) * perChannel)).size;
+        assert.ok(distinct <= clusters, `channel ${c}: ${distinct} distinct weights`);
+      }
+    }
   }
 });
 
