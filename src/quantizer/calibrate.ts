@@ -72,8 +72,10 @@ export function calibrate(interpreter: Interpreter, samples: Float32Array[][], c
   if (samples.length === 0) throw new TinyqError('INVALID_INPUT', 'the calibration data holds no sample');
   const statistics = new Map<number, TensorStatistics>();
   const passes = calibrator === 'minmax' ? 1 : 2;
-  const operators = interpreter.operators();
   const activations = (indices: number[]) => indices.filter((t) => t >= 0 && isFloatActivation(interpreter, t));
+  // The float activations each operator writes, found once.
+  const operators = interpreter.operators().map((operator) => ({ index: operator.index, outputs: activations(operator.outputs) }));
+  const graphInputs = activations(interpreter.inputs.map((t) => t.index));
   let done = 0;
   for (let pass = 0; pass < passes; pass++) {
     for (const sample of samples) {
@@ -85,10 +87,10 @@ export function calibrate(interpreter: Interpreter, samples: Float32Array[][], c
         else entry.record(values);
       };
       sample.forEach((values, i) => interpreter.setInput(i, values));
-      activations(interpreter.inputs.map((t) => t.index)).forEach(visit);
+      graphInputs.forEach(visit);
       for (const operator of operators) {
         interpreter.invokeOperator(operator.index);
-        activations(operator.outputs).forEach(visit);
+        operator.outputs.forEach(visit);
       }
       progress?.(++done, samples.length * passes);
     }
@@ -206,23 +208,32 @@ function clippedDivergence(histogram: Float64Array, bins: number, levels: number
   return divergence;
 }
 
+/**
+ * The smallest activation scale written. A tensor that barely varies on the calibration data (a
+ * dead channel of an untrained layer) would otherwise get a scale so small that TFLite refuses
+ * the model (a fused RELU6 bound of 6 / scale overflows int32; SOFTMAX needs beta x scale x 2^26
+ * above 1); at this floor it spans 2.5e-4 in 256 steps.
+ */
+export const MIN_ACTIVATION_SCALE = Math.fround(1e-6);
+
 /** The quantization of activations holding `range`: asymmetric int8, or symmetric int16 scale max |x| / qmax. */
 export function activationParameters(range: Range, format: ActivationFormat): Parameters {
   if (!format.symmetric) return asymmetricParameters(range, format.qmin, format.qmax);
   const largest = Math.max(-range.min, range.max);
-  return { scale: largest > 0 ? Math.fround(largest / format.qmax) : 1, zeroPoint: 0 };
+  return { scale: largest > 0 ? Math.max(Math.fround(largest / format.qmax), MIN_ACTIVATION_SCALE) : 1, zeroPoint: 0 };
 }
 
 /**
  * TFLite's asymmetric quantization of a real range: the range is widened to hold 0, scale is
- * (max - min) / (qmax - qmin) stored as float32, and the zero point is qmin - min / scale
- * rounded half away from zero ("nudged") and clamped, so that 0.0 is exactly representable.
+ * (max - min) / (qmax - qmin) stored as float32 (at least MIN_ACTIVATION_SCALE), and the zero
+ * point is qmin - min / scale rounded half away from zero ("nudged") and clamped, so that 0.0 is
+ * exactly representable.
  */
 export function asymmetricParameters(range: Range, qmin: number, qmax: number): Parameters {
   const low = Math.min(range.min, 0);
   const high = Math.max(range.max, 0);
   if (high - low <= 0) return { scale: 1, zeroPoint: 0 };
-  const scale = Math.fround((high - low) / (qmax - qmin));
+  const scale = Math.max(Math.fround((high - low) / (qmax - qmin)), MIN_ACTIVATION_SCALE);
   const fromMin = qmin - low / scale;
   const zeroPoint = fromMin <= qmin ? qmin : fromMin >= qmax ? qmax : roundHalfAwayFromZero(fromMin);
   return { scale, zeroPoint };

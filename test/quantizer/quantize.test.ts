@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { Interpreter } from '../../src/index.js';
 import { accuracy, argmax, quantizeModel, type QuantizeOptions } from '../../src/quantizer/index.js';
-import { asymmetricParameters } from '../../src/quantizer/calibrate.js';
+import { asymmetricParameters, MIN_ACTIVATION_SCALE } from '../../src/quantizer/calibrate.js';
 import { parseArrayFile } from '../../src/quantizer/data.js';
 import { Op, OptionsType, TensorType, TfliteBuilder } from '../../src/tflite/builder.js';
 import { readTflite, writeTflite, type TfliteModel } from '../../src/tflite/reader.js';
@@ -103,6 +103,8 @@ test('asymmetric activation parameters: the range widened to hold 0, a nudged ze
   const { scale, zeroPoint } = asymmetricParameters({ min: -1, max: 2 }, -128, 127);
   assert.is(zeroPoint, Math.round(-128 + 1 / scale));
   assert.equal(asymmetricParameters({ min: 0, max: 0 }, -128, 127), { scale: 1, zeroPoint: 0 });
+  // A nearly constant tensor keeps a scale TFLite accepts (6 / scale fits int32 for RELU6).
+  assert.equal(asymmetricParameters({ min: 0, max: 1e-9 }, -128, 127), { scale: MIN_ACTIVATION_SCALE, zeroPoint: -128 });
 });
 
 for (const c of cases) {
