@@ -4,13 +4,12 @@
 // fused activation's range. TFLite has L2 pool in float32 only (an int8 model runs it between
 // DEQUANTIZE and QUANTIZE): sqrt(sum of squares / count) in float, then the activation clamp.
 
-import { fieldI32, fieldI8 } from "../flatbuffer";
 import { Graph } from "../graph";
 import { activationMax, activationMin, activationRange, clamp } from "../quant";
 import { OptionsType } from "../schema";
-import { TensorType } from "../tensor";
+import { Tensor, TensorType } from "../tensor";
 import { clampFloat, FloatRange } from "./float/activation";
-import { checkOutputShape, checkQuantized, checkRank, checkType, operatorError, optionsOf } from "./kernel";
+import { checkQuantized, checkRank, checkType, operatorError, optionsOf } from "./kernel";
 import { UnaryKernel } from "./unary_kernel";
 import { Window } from "./window";
 
@@ -43,14 +42,8 @@ export class Pool2D extends UnaryKernel {
         return operatorError(node, "input and output must have the same scale and zero point");
       }
     }
-    const options = optionsOf(node, OptionsType.POOL_2D);
     const window = this.window;
-    window.readStrides(options);
-    window.filterWidth = fieldI32(options, 3, 1);
-    window.filterHeight = fieldI32(options, 4, 1);
-    window.activation = fieldI8(options, 5, 0);
-    if (!window.resolve(node, input.dim(1), input.dim(2))) return false;
-    if (!checkOutputShape(node, output, [input.dim(0), window.outputHeight, window.outputWidth, input.dim(3)])) return false;
+    if (!window.configurePooling(node, optionsOf(node, OptionsType.POOL_2D), input, output)) return false;
     if (type == TensorType.INT8) {
       activationRange(window.activation, output);
       this.outputMin = activationMin;
@@ -61,35 +54,18 @@ export class Pool2D extends UnaryKernel {
   }
 
   eval(): void {
-    const input = this.input;
-    const window = this.window;
-    const batches = input.dim(0);
-    const inputHeight = input.dim(1);
-    const inputWidth = input.dim(2);
-    const depth = input.dim(3);
+    poolWindows<Pool2D>(this);
+  }
+
+  /** Reduces the window at `corner` (rows and columns [start, end)) into output element `outputIndex`. */
+  // @ts-ignore: decorator
+  @inline
+  pool(corner: i32, filterYStart: i32, filterYEnd: i32, filterXStart: i32, filterXEnd: i32, outputIndex: i32): void {
     const outputData = this.output.data;
-    let outputIndex = 0;
-    for (let b = 0; b < batches; b++) {
-      for (let outY = 0; outY < window.outputHeight; outY++) {
-        const inYOrigin = outY * window.strideHeight - window.paddingHeight;
-        const filterYStart = max(0, -inYOrigin);
-        const filterYEnd = min(window.filterHeight, inputHeight - inYOrigin);
-        for (let outX = 0; outX < window.outputWidth; outX++) {
-          const inXOrigin = outX * window.strideWidth - window.paddingWidth;
-          const filterXStart = max(0, -inXOrigin);
-          const filterXEnd = min(window.filterWidth, inputWidth - inXOrigin);
-          for (let channel = 0; channel < depth; channel++) {
-            // Element index of the window's (possibly padded) top-left corner.
-            const corner = ((b * inputHeight + inYOrigin) * inputWidth + inXOrigin) * depth + channel;
-            if (this.pooling == Pooling.L2) {
-              store<f32>(outputData + (<usize>outputIndex << 2), this.l2Pool(corner, filterYStart, filterYEnd, filterXStart, filterXEnd));
-            } else {
-              store<i8>(outputData + outputIndex, <i8>this.quantizedPool(corner, filterYStart, filterYEnd, filterXStart, filterXEnd));
-            }
-            outputIndex++;
-          }
-        }
-      }
+    if (this.pooling == Pooling.L2) {
+      store<f32>(outputData + (<usize>outputIndex << 2), this.l2Pool(corner, filterYStart, filterYEnd, filterXStart, filterXEnd));
+    } else {
+      store<i8>(outputData + outputIndex, <i8>this.quantizedPool(corner, filterYStart, filterYEnd, filterXStart, filterXEnd));
     }
   }
 
@@ -132,5 +108,45 @@ export class Pool2D extends UnaryKernel {
       }
     }
     return clampFloat(Mathf.sqrt(sumOfSquares / <f32>count), this.floatRange.low, this.floatRange.high);
+  }
+}
+
+/** A pooling kernel: an NHWC input, its window, and what it does with each window. */
+export interface WindowPooling {
+  input: Tensor;
+  window: Window;
+  pool(corner: i32, filterYStart: i32, filterYEnd: i32, filterXStart: i32, filterXEnd: i32, outputIndex: i32): void;
+}
+
+/**
+ * Calls kernel.pool for every output element in order, with the element index of its window's
+ * (possibly padded) top-left corner and the valid rows and columns of the window. K is the
+ * kernel's class, so that pool is called (and inlined) directly.
+ */
+// @ts-ignore: decorator
+@inline
+export function poolWindows<K extends WindowPooling>(kernel: K): void {
+  const input = kernel.input;
+  const window = kernel.window;
+  const batches = input.dim(0);
+  const inputHeight = input.dim(1);
+  const inputWidth = input.dim(2);
+  const depth = input.dim(3);
+  let outputIndex = 0;
+  for (let b = 0; b < batches; b++) {
+    for (let outY = 0; outY < window.outputHeight; outY++) {
+      const inYOrigin = outY * window.strideHeight - window.paddingHeight;
+      const filterYStart = max(0, -inYOrigin);
+      const filterYEnd = min(window.filterHeight, inputHeight - inYOrigin);
+      for (let outX = 0; outX < window.outputWidth; outX++) {
+        const inXOrigin = outX * window.strideWidth - window.paddingWidth;
+        const filterXStart = max(0, -inXOrigin);
+        const filterXEnd = min(window.filterWidth, inputWidth - inXOrigin);
+        for (let channel = 0; channel < depth; channel++) {
+          const corner = ((b * inputHeight + inYOrigin) * inputWidth + inXOrigin) * depth + channel;
+          kernel.pool(corner, filterYStart, filterYEnd, filterXStart, filterXEnd, outputIndex++);
+        }
+      }
+    }
   }
 }

@@ -2,10 +2,9 @@
 // width, in_channels / groups]; each output sums input x filter over the window (rows, columns,
 // then channels, the reference's order), adds the bias and clamps to the fused activation.
 
-import { fieldI8 } from "../../flatbuffer";
 import { Graph } from "../../graph";
 import { OptionsType } from "../../schema";
-import { checkOutputShape, checkRank, operatorError, optionsOf } from "../kernel";
+import { checkRank, operatorError, optionsOf } from "../kernel";
 import { Window } from "../window";
 import { clampFloat, loadF32, storeF32 } from "./activation";
 import { FloatWeightedKernel } from "./weighted";
@@ -25,15 +24,8 @@ export class FloatConv2D extends FloatWeightedKernel {
     if (filterDepth == 0 || inputDepth % filterDepth != 0 || outputChannels % (inputDepth / filterDepth) != 0) {
       return operatorError(node, "filter depth " + filterDepth.toString() + " does not divide input depth " + inputDepth.toString() + " into groups");
     }
-    const options = optionsOf(node, OptionsType.CONV_2D);
     const window = this.window;
-    window.readStrides(options);
-    window.activation = fieldI8(options, 3, 0);
-    window.readDilation(options, 4, 5);
-    window.filterHeight = filter.dim(1);
-    window.filterWidth = filter.dim(2);
-    if (!window.resolve(node, input.dim(1), input.dim(2))) return false;
-    if (!checkOutputShape(node, this.output, [input.dim(0), window.outputHeight, window.outputWidth, outputChannels])) return false;
+    if (!window.configureConvolution(node, optionsOf(node, OptionsType.CONV_2D), 3, filter.dim(1), filter.dim(2), input, this.output, outputChannels)) return false;
     if (!this.prepareOutput(outputChannels, window.activation)) return false;
     this.macs = <f64>this.output.elementCount * <f64>(filter.dim(1) * filter.dim(2) * filterDepth);
     return true;

@@ -2,10 +2,9 @@
 // input depth x depth multiplier]; output channel c reads input channel c / depth multiplier.
 // Each output sums over the window (rows, then columns), adds the bias and clamps.
 
-import { fieldI8 } from "../../flatbuffer";
 import { Graph } from "../../graph";
 import { OptionsType } from "../../schema";
-import { checkOutputShape, checkRank, operatorError, optionsOf } from "../kernel";
+import { checkRank, operatorError, optionsOf } from "../kernel";
 import { Window } from "../window";
 import { clampFloat, loadF32, storeF32 } from "./activation";
 import { FloatWeightedKernel } from "./weighted";
@@ -26,15 +25,8 @@ export class FloatDepthwiseConv2D extends FloatWeightedKernel {
       return operatorError(node, "filter must be [1, height, width, input depth x depth multiplier]");
     }
     this.depthMultiplier = outputChannels / inputDepth;
-    const options = optionsOf(node, OptionsType.DEPTHWISE_CONV_2D);
     const window = this.window;
-    window.readStrides(options);
-    window.activation = fieldI8(options, 4, 0);
-    window.readDilation(options, 5, 6);
-    window.filterHeight = filter.dim(1);
-    window.filterWidth = filter.dim(2);
-    if (!window.resolve(node, input.dim(1), input.dim(2))) return false;
-    if (!checkOutputShape(node, this.output, [input.dim(0), window.outputHeight, window.outputWidth, outputChannels])) return false;
+    if (!window.configureConvolution(node, optionsOf(node, OptionsType.DEPTHWISE_CONV_2D), 4, filter.dim(1), filter.dim(2), input, this.output, outputChannels)) return false;
     if (!this.prepareOutput(outputChannels, window.activation)) return false;
     this.macs = <f64>this.output.elementCount * <f64>(filter.dim(1) * filter.dim(2));
     return true;
