@@ -41,8 +41,8 @@ const DEFAULT_TOP = 3;
 
 const USAGE = `Usage: tinyq <command> [options]
 
-Runs int8 TensorFlow Lite models (and quantized ONNX models, converted at load) in the
-tinyq WebAssembly engine.
+Runs int8 and float32 TensorFlow Lite models (and ONNX models, converted at load) in the
+tinyq WebAssembly engine, and quantizes float models to int8.
 
 Commands:
   inspect MODEL             operators, tensors, quantization, memory and MACs of a model
