@@ -7,7 +7,7 @@
 // UTF-8 message. Query functions return -1 (or 0) for an index out of range; nothing traps.
 
 import { Graph } from "./graph";
-import { arenaBytes, currentGraph, init, invoke, reserveModel, reset } from "./interpreter";
+import { arenaBytes, currentGraph, init, invoke, invokeOperator, reserveModel, reset } from "./interpreter";
 import { heapBytes, setMemoryLimit } from "./memory";
 import { operatorName } from "./schema";
 import { errorCode, errorMessageLength, errorMessagePointer } from "./status";
@@ -42,6 +42,11 @@ export function tq_init(): i32 {
 
 export function tq_invoke(): i32 {
   return invoke();
+}
+
+/** Runs operator i alone (operators run in order from 0); its outputs can be read right after. */
+export function tq_invoke_operator(i: i32): i32 {
+  return invokeOperator(i);
 }
 
 /** Restores every variable (state) tensor to its value after tq_init. */

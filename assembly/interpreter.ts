@@ -70,7 +70,8 @@ export function init(): i32 {
   for (let n = 0; n < model.nodes.length; n++) {
     const node = model.nodes[n];
     if (!reserve(prepareBytes(model, node), "preparing the operators")) return finish();
-    const kernel = createKernel(node.opcode);
+    const inputType = node.inputs.length > 0 && node.inputs[0] >= 0 ? model.tensors[node.inputs[0]].type : -1;
+    const kernel = createKernel(node.opcode, inputType);
     if (kernel == null) {
       const name = node.opcode == BuiltinOperator.CUSTOM
         ? "custom operator " + String.UTF8.decodeUnsafe(node.customCodePosition, <usize>node.customCodeLength)
@@ -184,4 +185,24 @@ export function invoke(): i32 {
     if (hasError()) return errorCode();
   }
   return Status.OK;
+}
+
+/**
+ * Runs operator `index` alone over the arena, for hosts that read every intermediate tensor:
+ * run operators 0, 1, ... in order and read an operator's outputs right after it ran (later
+ * operators may reuse their bytes). Operators must run in order from 0 for the results to hold.
+ */
+export function invokeOperator(index: i32): i32 {
+  const model = graph;
+  clearError();
+  if (model == null) {
+    fail(Status.NOT_READY, "invoke before a model was initialised successfully");
+    return Status.NOT_READY;
+  }
+  if (index < 0 || index >= model.nodes.length) {
+    fail(Status.INVALID_ARGUMENT, "no operator " + index.toString() + "; the model has " + model.nodes.length.toString());
+    return Status.INVALID_ARGUMENT;
+  }
+  changetype<Kernel>(model.nodes[index].kernel).eval();
+  return errorCode();
 }

@@ -54,12 +54,17 @@ export function blockBytes(bytes: u64): u64 {
   return (bytes + 19) & ~15;
 }
 
-/** The last block of a load, zeroed and 16-byte aligned, or 0 (with the error set) if it does not fit. */
-export function allocateLast(bytes: u64, what: string): usize {
-  if (!reserve(blockBytes(bytes), what, true)) return 0;
+/** A zeroed, 16-byte aligned block, or 0 (with the error set) if it does not fit. */
+export function allocate(bytes: u64, what: string, last: bool = false): usize {
+  if (!reserve(blockBytes(bytes), what, last)) return 0;
   const pointer = heap.alloc(<usize>bytes);
   memory.fill(pointer, 0, <usize>bytes);
   return pointer;
+}
+
+/** The last block of a load, which needs no headroom for later messages. */
+export function allocateLast(bytes: u64, what: string): usize {
+  return allocate(bytes, what, true);
 }
 
 /** Forgets everything allocated since keepHeap(): the next model starts from an empty heap. */

@@ -7,6 +7,7 @@ import {
   inBounds, isMalformed, readF32, readI32, readI64, rootTable, stringStart, vectorElement, vectorLength, vectorTable,
 } from "./flatbuffer";
 import { Graph, Node } from "./graph";
+import { allocate } from "./memory";
 import { typeMax, typeMin } from "./quant";
 import {
   BufferField, ModelField, OperatorCodeField, OperatorField, QuantizationField, SubGraphField, TensorField,
@@ -124,15 +125,17 @@ function readTensor(tensor: Tensor, table: u32, buffers: u32): bool {
   tensor.elementCount = <i32>elements;
 
   tensor.type = fieldI8(table, TensorField.TYPE, TensorType.FLOAT32);
-  const size = elementSize(tensor.type);
+  const packed = tensor.type == TensorType.INT4;
+  const size = packed ? 1 : elementSize(tensor.type);
   if (size == 0) return fail(Status.UNSUPPORTED_TYPE, describe(tensor) + " has element type " + typeName(tensor.type) + ", which the engine does not support");
-  const bytes = elements * size;
+  const bytes = packed ? (elements + 1) / 2 : elements * size;
   if (bytes > 0x7FFFFFFF) return invalid(describe(tensor) + " needs more than 2 GiB");
   tensor.byteSize = <i32>bytes;
   tensor.isVariable = fieldU8(table, TensorField.IS_VARIABLE, 0) != 0;
   if (fieldTable(table, TensorField.SPARSITY) != 0) return fail(Status.UNSUPPORTED_TYPE, describe(tensor) + " is sparse; sparse tensors are not supported");
 
   if (!readTensorData(tensor, table, buffers)) return false;
+  if (packed && !unpackInt4(tensor)) return false;
   if (!readQuantization(tensor, fieldTable(table, TensorField.QUANTIZATION))) return false;
   return !isMalformed() || malformed(describe(tensor));
 }
@@ -165,6 +168,27 @@ function readTensorData(tensor: Tensor, table: u32, buffers: u32): bool {
   }
   tensor.isConstant = true;
   tensor.data = bufferBase() + <usize>dataPosition;
+  return true;
+}
+
+/**
+ * Unpacks constant int4 data (two values per byte, low nibble first, as TFLite packs them) into
+ * int8 in engine memory, so that the kernels read int8 weights; costs one byte per element.
+ */
+function unpackInt4(tensor: Tensor): bool {
+  if (!tensor.isConstant) return fail(Status.UNSUPPORTED_TYPE, describe(tensor) + " is int4 without data; int4 is supported for constant weights only");
+  const count = tensor.elementCount;
+  const unpacked = allocate(<u64>count, "the int8 copy of " + describe(tensor));
+  if (unpacked == 0) return false;
+  for (let i = 0; i < count; i++) {
+    const byte = <i32>load<u8>(tensor.data + (<usize>i >> 1));
+    // Shift the nibble to the top of an int32, then arithmetically back: the sign is extended.
+    const nibble = (i & 1) == 0 ? (byte << 28) >> 28 : ((byte >> 4) << 28) >> 28;
+    store<i8>(unpacked + <usize>i, <i8>nibble);
+  }
+  tensor.type = TensorType.INT8;
+  tensor.byteSize = count;
+  tensor.data = unpacked;
   return true;
 }
 

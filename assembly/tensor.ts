@@ -20,6 +20,8 @@ export namespace TensorType {
   export const UINT64: i32 = 12;
   export const UINT32: i32 = 15;
   export const UINT16: i32 = 16;
+  /** Two signed 4-bit values per byte, low nibble first; constant weights only, unpacked to int8 at load. */
+  export const INT4: i32 = 17;
 }
 
 /** Bytes per element, or 0 for types the engine cannot hold (strings, resources, variants). */
@@ -54,6 +56,7 @@ export function typeName(type: i32): string {
     case TensorType.BOOL: return "bool";
     case TensorType.INT16: return "int16";
     case TensorType.INT8: return "int8";
+    case TensorType.INT4: return "int4";
     case TensorType.FLOAT64: return "float64";
     default: return "type " + type.toString();
   }

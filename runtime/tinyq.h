@@ -138,6 +138,14 @@ typedef int32_t tq_init_fn(void);
    output's shape); the outputs are then undefined. Allocates nothing; memory does not grow. */
 typedef int32_t tq_invoke_fn(void);
 
+/* Runs operator i alone, for hosts that read every intermediate tensor (a quantizer's
+   calibration, per-layer error reports): call it for i = 0, 1, ... tq_operator_count() - 1 in
+   order, and read operator i's output tensors right after it returns, since later operators may
+   reuse their arena bytes. Running all operators in order equals one tq_invoke. Returns TQ_OK,
+   TQ_NOT_READY before a successful tq_init, TQ_INVALID_ARGUMENT for an index out of range or a
+   run-time value the kernel cannot use. Allocates nothing. */
+typedef int32_t tq_invoke_operator_fn(int32_t i);
+
 /* Restores every variable tensor (the state of recurrent operators) to the value it had after
    tq_init, as TFLite's ResetVariableTensors does: all bytes 0, int8 tensors their zero point.
    Inputs, outputs and the loaded model are kept. Returns TQ_OK, or TQ_NOT_READY before a
@@ -167,7 +175,8 @@ typedef int32_t tq_output_tensor_fn(int32_t i);
 
 typedef int32_t tq_tensor_count_fn(void);
 
-/* TQ_TYPE_* element type, or -1. */
+/* TQ_TYPE_* element type, or -1. Constant int4 weights (TFLite type 17, two values per byte)
+   are unpacked to int8 at tq_init and report TQ_TYPE_INT8. */
 typedef int32_t tq_tensor_type_fn(int32_t t);
 
 /* Number of dimensions (0 for a scalar), or -1. */
@@ -180,7 +189,8 @@ typedef int32_t tq_tensor_dim_fn(int32_t t, int32_t axis);
 typedef int32_t tq_tensor_bytes_fn(int32_t t);
 
 /* Offset of the tensor's data, little-endian, row-major: in the arena (16-byte aligned) for
-   activations, inside the model bytes for constants; 0 if it has none. */
+   activations, inside the model bytes for constants (in engine memory for unpacked int4
+   weights); 0 if it has none. */
 typedef tq_offset tq_tensor_data_fn(int32_t t);
 
 /* Quantization, real = scale * (q - zero_point). Per-channel tensors (weights) report
@@ -233,6 +243,7 @@ typedef tq_offset tq_text_fn(void);
   X(tq_model_reserve, i, i)            \
   X(tq_init, i, )                      \
   X(tq_invoke, i, )                    \
+  X(tq_invoke_operator, i, i)          \
   X(tq_reset, i, )                     \
   X(tq_error_code, i, )                \
   X(tq_error_message, i, )             \

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // The tinyq command line: `inspect` describes a model, `run` invokes it on raw tensor files
 // or on sensor recordings (images, WAV, CSV) shaped and quantized for the model's input,
-// `convert` turns an ONNX model into a .tflite file.
+// `convert` turns an ONNX model into a .tflite file, `quantize` a float model into an integer
+// one, `eval` measures a classifier's accuracy, `report` and `sweep` compare quantizations.
 // A user's mistake ends as one line on stderr: exit 2 for a command line that cannot be
 // understood, 1 for a model or file that cannot be used. Only internal bugs print a stack.
 
@@ -10,9 +11,14 @@ import { readFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { convertOnnx, Interpreter, looksLikeOnnx, TinyqError, type EngineChoice, type OperatorInfo, type TensorInfo } from './index.js';
 import { KNOWN_MODELS } from './known_models.js';
+import { CALIBRATORS, accuracy, quantizeModel, type Calibrator, type IoType, type QuantizationMode, type WeightBits } from './quantizer/index.js';
+import { parseArrayFile, samplesOf } from './quantizer/data.js';
+import { compareModels, type ModelComparison } from './quantizer/report.js';
+import { sweep, sweepChart, type SweepPoint } from './quantizer/sweep.js';
 import { isAutoencoder, reconstructionError } from './sensors/anomaly.js';
 import { sensorInputs, type SensorInput, type SensorKind } from './sensors/files.js';
 
@@ -30,14 +36,14 @@ interface Command {
 }
 
 const ENGINES: readonly EngineChoice[] = ['auto', 'simd', 'scalar'];
-const PLANNED_COMMANDS = ['bench', 'quantize', 'eval'];
+const PLANNED_COMMANDS = ['bench'];
 const DEFAULT_TOP = 3;
 const WASM_PAGE_BYTES = 65536;
 
 const USAGE = `Usage: tinyq <command> [options]
 
-Runs int8 TensorFlow Lite models (and quantized ONNX models, converted at load) in the
-tinyq WebAssembly engine.
+Runs int8 and float32 TensorFlow Lite models (and ONNX models, converted at load) in the
+tinyq WebAssembly engine, and quantizes float models to int8.
 
 Commands:
   inspect MODEL             operators, tensors, quantization, memory and MACs of a model
@@ -46,6 +52,14 @@ Commands:
                             invoke a model on images, audio or time series recordings
   convert MODEL.onnx -o MODEL.tflite
                             convert an ONNX model to a TFLite model
+  quantize FLOAT.tflite --calib DATA -o OUT.tflite
+                            quantize a float32 model to int8 with calibration data
+  eval MODEL --inputs FILE --labels FILE
+                            top-1 accuracy of a classifier
+  report FLOAT.tflite QUANT.tflite --inputs FILE [--labels FILE]
+                            accuracy and per-layer error of a quantized model
+  sweep FLOAT.tflite --calib DATA --inputs FILE --labels FILE
+                            quantize with every calibrator and bit width, compare
 
 Options:
   -h, --help                show this help ('tinyq <command> --help' for a command)
@@ -158,7 +172,122 @@ Example:
   run: convert,
 };
 
-const COMMANDS: Record<string, Command> = { inspect: INSPECT, run: RUN, convert: CONVERT };
+const SAMPLES_HELP = `Sample files are raw little-endian float32 values, N samples of the model input's
+shape back to back, or .npy arrays; labels are raw uint8 class indices or .npy.`;
+
+const QUANTIZE: Command = {
+  help: `Usage: tinyq quantize FLOAT.tflite --calib DATA -o OUT.tflite [options]
+
+Quantizes a float32 TFLite model following TensorFlow Lite's quantization spec: int8
+weights, symmetric per output channel; int32 bias with scale input x weight scale;
+asymmetric int8 activations whose ranges come from running the float model (in tinyq's
+engine) over the calibration samples; fixed output scales for SOFTMAX, LOGISTIC, TANH;
+one scale shared where the integer kernels need it (CONCATENATION, RESHAPE, PAD,
+pooling). Operators without an integer kernel stay float between DEQUANTIZE and
+QUANTIZE. A progress bar goes to stderr when it is a terminal.
+
+Options:
+  --calib DATA               calibration samples (repeat once per model input, in order)
+  -o, --output FILE          the .tflite file to write (required)
+  --calibrator NAME          minmax (default, as TFLite's converter), percentile
+                             (99.99% of the values), mse (least quantization error),
+                             entropy (KL-divergence threshold, as TensorRT)
+  --per-tensor               one weight scale per tensor instead of per channel
+  --io int8|uint8|float32    model input/output type (default int8; float32 adds
+                             QUANTIZE/DEQUANTIZE at the edges)
+  --mode int8|int16x8        activation type (16x8: int16 activations, int8 weights;
+                             --io int8 then means int16 inputs and outputs)
+  --weight-bits 8|4          4: weights in [-8, 7], packed two per byte (TFLite int4)
+  --weight-clusters K        non-uniform weights: k-means gives each output channel at
+                             most K distinct weights (2 to 256); the model stays plain
+                             int8 TFLite and compresses well
+  --keep-float OP|TENSOR     keep in float: an operator name (SOFTMAX), an operator
+                             index (#3) or an output tensor's name; repeatable
+${ENGINE_HELP}
+  --json                     print {"output","bytes","keptFloat":[...]}
+  -h, --help                 show this help
+
+${SAMPLES_HELP}
+
+Example:
+  tinyq quantize model_float.tflite --calib calib_float.bin -o model_int8.tflite`,
+  options: {
+    ...COMMON_OPTIONS,
+    calib: { type: 'string', multiple: true },
+    output: { type: 'string', short: 'o' },
+    calibrator: { type: 'string' },
+    'per-tensor': { type: 'boolean' },
+    io: { type: 'string' },
+    mode: { type: 'string' },
+    'weight-bits': { type: 'string' },
+    'weight-clusters': { type: 'string' },
+    'keep-float': { type: 'string', multiple: true },
+  },
+  run: quantize,
+};
+
+const EVAL: Command = {
+  help: `Usage: tinyq eval MODEL --inputs FILE --labels FILE [options]
+
+Top-1 accuracy of a one-input classifier: each sample is quantized with the model's own
+input scale and zero point (a float input takes it as is), the model is invoked, and the
+largest output is compared with the label.
+
+Options:
+  --inputs FILE              samples (float32, N x the input's shape, or .npy)
+  --labels FILE              labels (uint8, or .npy)
+${ENGINE_HELP}
+  --json                     print {"accuracy":..,"count":..}
+  -h, --help                 show this help
+
+${SAMPLES_HELP}`,
+  options: { ...COMMON_OPTIONS, inputs: { type: 'string' }, labels: { type: 'string' } },
+  run: evaluate,
+};
+
+const REPORT: Command = {
+  help: `Usage: tinyq report FLOAT.tflite QUANT.tflite --inputs FILE [--labels FILE] [options]
+
+Compares a quantized model with its float model on the same samples: the accuracy of
+both (with --labels), how often their top-1 classes agree, the file sizes, and per
+layer the error of the quantized tensor (dequantized) against the float one: SQNR in dB
+(higher is better) and RMSE, and 'own': the SQNR of the error the layer adds to the
+error of its inputs. The three layers with the lowest own SQNR are flagged with '<<'.
+Tensors are matched by name, as 'tinyq quantize' keeps them.
+
+Options:
+  --inputs FILE              samples (float32, N x the input's shape, or .npy)
+  --labels FILE              labels (uint8, or .npy)
+${ENGINE_HELP}
+  --json                     print one JSON object
+  -h, --help                 show this help`,
+  options: { ...COMMON_OPTIONS, inputs: { type: 'string' }, labels: { type: 'string' } },
+  run: report,
+};
+
+const SWEEP: Command = {
+  help: `Usage: tinyq sweep FLOAT.tflite --calib DATA --inputs FILE --labels FILE [options]
+
+Quantizes the model with each calibrator (minmax, percentile, mse, entropy) with 8-bit
+and 4-bit weights, and in 16x8 mode, and with 16 k-means weight clusters, evaluates
+every result and prints a table of accuracy and model size (also gzip-compressed, what
+clustered weights gain), to choose the precision.
+
+Options:
+  --calib DATA               calibration samples
+  --inputs FILE              evaluation samples
+  --labels FILE              evaluation labels
+  --svg FILE                 also draw accuracy against size as an SVG chart
+  --json                     print the points as JSON
+  -h, --help                 show this help`,
+  options: {
+    json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    calib: { type: 'string', multiple: true }, inputs: { type: 'string' }, labels: { type: 'string' }, svg: { type: 'string' },
+  },
+  run: runSweep,
+};
+
+const COMMANDS: Record<string, Command> = { inspect: INSPECT, run: RUN, convert: CONVERT, quantize: QUANTIZE, eval: EVAL, report: REPORT, sweep: SWEEP };
 
 async function main(argv: string[]): Promise<void> {
   const [name, ...rest] = argv;
@@ -551,6 +680,172 @@ async function convert(parsed: Parsed): Promise<void> {
   const tflite = await convertOnnx(bytes);
   await onFile('write', output, () => writeFile(output, tflite));
   console.log(`wrote ${output} (${count(tflite.length)} bytes)`);
+}
+
+// ---------------------------------------------------------------- quantize, eval, report, sweep
+
+function choice<T extends string>(parsed: Parsed, name: string, choices: readonly T[], fallback: T): T {
+  const value = (parsed.values[name] as string | undefined) ?? fallback;
+  if (!choices.includes(value as T)) throw new UsageError(`--${name} must be one of ${choices.join(', ')}; got '${value}'`);
+  return value as T;
+}
+
+function required(parsed: Parsed, name: string, command: string): string {
+  const value = parsed.values[name] as string | undefined;
+  if (value === undefined) throw new UsageError(`missing --${name} FILE (see 'tinyq ${command} --help')`);
+  return value;
+}
+
+function positionals(parsed: Parsed, names: string[], command: string): string[] {
+  const given = parsed.positionals;
+  if (given.length < names.length) throw new UsageError(`missing ${names[given.length]} (see 'tinyq ${command} --help')`);
+  if (given.length > names.length) throw new UsageError(`unexpected argument '${given[names.length]}' (see 'tinyq ${command} --help')`);
+  return given;
+}
+
+/** Float samples for a model input, from a raw float32 or .npy file. */
+async function readSampleFile(path: string, input: TensorInfo): Promise<Float32Array[]> {
+  const bytes = new Uint8Array(await onFile('read', path, () => readFile(path)));
+  return samplesOf(parseArrayFile(bytes, 'float32', path), input.shape, path);
+}
+
+async function readLabelFile(path: string): Promise<Float64Array> {
+  const bytes = new Uint8Array(await onFile('read', path, () => readFile(path)));
+  return parseArrayFile(bytes, 'uint8', path).values;
+}
+
+/** Calibration samples: sample n of input i from the i-th file. */
+async function readCalibration(paths: string[], inputs: TensorInfo[]): Promise<Float32Array[][]> {
+  if (paths.length !== inputs.length) throw new UsageError(`the model has ${inputs.length} input(s); give one --calib file per input, got ${paths.length}`);
+  const perInput = await Promise.all(paths.map((path, i) => readSampleFile(path, inputs[i])));
+  const count = perInput[0].length;
+  if (perInput.some((samples) => samples.length !== count)) throw new TinyqError('INVALID_INPUT', 'the --calib files hold different numbers of samples');
+  return Array.from({ length: count }, (_, n) => perInput.map((samples) => samples[n]));
+}
+
+/** A progress bar on stderr, drawn only when stderr is a terminal. */
+function progressBar(label: string): ((done: number, total: number) => void) | undefined {
+  if (!process.stderr.isTTY) return undefined;
+  const width = 30;
+  return (done, total) => {
+    const filled = Math.round((done / total) * width);
+    process.stderr.write(`\r${label} [${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${done}/${total}`);
+    if (done === total) process.stderr.write('\n');
+  };
+}
+
+async function quantize(parsed: Parsed): Promise<void> {
+  const [model] = positionals(parsed, ['FLOAT.tflite'], 'quantize');
+  const output = required(parsed, 'output', 'quantize');
+  const calib = parsed.values.calib as string[] | undefined;
+  if (!calib) throw new UsageError(`missing --calib DATA (see 'tinyq quantize --help')`);
+  const calibrator = choice<Calibrator>(parsed, 'calibrator', CALIBRATORS, 'minmax');
+  const io = choice<IoType>(parsed, 'io', ['int8', 'uint8', 'float32'], 'int8');
+  const mode = choice<QuantizationMode>(parsed, 'mode', ['int8', 'int16x8'], 'int8');
+  const weightBits = Number(choice(parsed, 'weight-bits', ['8', '4'], '8')) as WeightBits;
+  const clusters = parsed.values['weight-clusters'] as string | undefined;
+  if (clusters !== undefined && !(/^\d+$/.test(clusters) && Number(clusters) >= 2 && Number(clusters) <= 256)) {
+    throw new UsageError(`--weight-clusters must be an integer from 2 to 256; got '${clusters}'`);
+  }
+  const engine = engineOption(parsed);
+  const bytes = new Uint8Array(await onFile('read model', model, () => readFile(model)));
+  const floatModel = await Interpreter.load(bytes, { engine });
+  const calibration = await readCalibration(calib, floatModel.inputs);
+  const result = await quantizeModel(bytes, calibration, {
+    calibrator, io, mode, weightBits, engine, perTensor: parsed.values['per-tensor'] === true, weightClusters: clusters === undefined ? undefined : Number(clusters),
+    keepFloat: parsed.values['keep-float'] as string[] | undefined, progress: progressBar('calibrating'),
+  });
+  await onFile('write', output, () => writeFile(output, result.model));
+  if (parsed.values.json) {
+    console.log(JSON.stringify({ output, bytes: result.model.length, keptFloat: result.keptFloat }));
+    return;
+  }
+  console.log(`wrote ${output} (${count(result.model.length)} bytes): ${mode}, ${weightBits}-bit ${parsed.values['per-tensor'] ? 'per-tensor' : 'per-channel'} weights${clusters === undefined ? '' : ` (${clusters} clusters)`}, ${calibrator} calibration on ${count(calibration.length)} samples, ${io} inputs and outputs`);
+  for (const kept of result.keptFloat) console.log(`  kept in float: operator ${kept.operator} (${kept.name}): ${kept.reason}`);
+}
+
+/** A one-input model and its evaluation samples and labels. */
+async function evaluationSet(parsed: Parsed, interpreter: Interpreter, command: string, labelsRequired: boolean): Promise<{ samples: Float32Array[]; labels?: Float64Array }> {
+  if (interpreter.inputs.length !== 1) throw new TinyqError('INVALID_ARGUMENT', `${command} takes models with one input; this one has ${interpreter.inputs.length}`);
+  const samples = await readSampleFile(required(parsed, 'inputs', command), interpreter.inputs[0]);
+  const labelsPath = labelsRequired ? required(parsed, 'labels', command) : parsed.values.labels as string | undefined;
+  const labels = labelsPath === undefined ? undefined : await readLabelFile(labelsPath);
+  if (labels && labels.length !== samples.length) throw new TinyqError('INVALID_INPUT', `${samples.length} samples but ${labels.length} labels`);
+  return { samples, labels };
+}
+
+async function evaluate(parsed: Parsed): Promise<void> {
+  const [model] = positionals(parsed, ['MODEL'], 'eval');
+  const interpreter = await Interpreter.load(model, { engine: engineOption(parsed) });
+  const { samples, labels } = await evaluationSet(parsed, interpreter, 'eval', true);
+  const result = accuracy(interpreter, samples, labels!);
+  if (parsed.values.json) console.log(JSON.stringify({ accuracy: result, count: samples.length }));
+  else console.log(`accuracy ${(100 * result).toFixed(2)}% (${Math.round(result * samples.length)} of ${samples.length})`);
+}
+
+const decibels = (sqnr: number) => (Number.isFinite(sqnr) ? sqnr.toFixed(1) : 'exact');
+const percent = (value?: number) => (value === undefined ? '-' : `${(100 * value).toFixed(2)}%`);
+
+async function report(parsed: Parsed): Promise<void> {
+  const [floatPath, quantizedPath] = positionals(parsed, ['FLOAT.tflite', 'QUANT.tflite'], 'report');
+  const engine = engineOption(parsed);
+  const [floatBytes, quantizedBytes] = await Promise.all([floatPath, quantizedPath].map((path) => onFile('read model', path, () => readFile(path))));
+  const floatModel = await Interpreter.load(new Uint8Array(floatBytes), { engine });
+  const quantized = await Interpreter.load(new Uint8Array(quantizedBytes), { engine });
+  const { samples, labels } = await evaluationSet(parsed, floatModel, 'report', false);
+  const comparison = compareModels(floatModel, quantized, samples, labels);
+  const sizes = { float: floatBytes.length, quantized: quantizedBytes.length };
+  if (parsed.values.json) {
+    const finite = (value: number) => (Number.isFinite(value) ? value : null);
+    console.log(JSON.stringify({ ...comparison, sizes, layers: comparison.layers.map((layer) => ({ ...layer, sqnr: finite(layer.sqnr), ownSqnr: finite(layer.ownSqnr) })) }));
+    return;
+  }
+  console.log(reportText(comparison, sizes, floatPath, quantizedPath));
+}
+
+function reportText(comparison: ModelComparison, sizes: { float: number; quantized: number }, floatPath: string, quantizedPath: string): string {
+  const summary = table([
+    ['', 'float', 'quantized'],
+    ['model', floatPath, quantizedPath],
+    ['size', `${count(sizes.float)} bytes`, `${count(sizes.quantized)} bytes (${(sizes.quantized / sizes.float * 100).toFixed(1)}%)`],
+    ['accuracy', percent(comparison.floatAccuracy), percent(comparison.quantizedAccuracy)],
+  ], [], '');
+  const layers = table([
+    ['#', 'operator', 'output', 'dtype', 'SQNR dB', 'RMSE', 'own dB', ''],
+    ...comparison.layers.map((layer) => [String(layer.operator), layer.name, shorten(layer.tensor), layer.dtype, decibels(layer.sqnr),
+      layer.rmse.toPrecision(3), Number.isFinite(layer.ownSqnr) ? layer.ownSqnr.toFixed(1) : '-', layer.flagged ? '<<' : '']),
+  ], [0, 4, 5, 6]);
+  return [summary, `top-1 agreement ${percent(comparison.agreement)} over ${count(comparison.samples)} samples`, '', 'per layer (quantized vs float, dequantized)', layers].join('\n');
+}
+
+/** The last 40 characters of a long tensor name. */
+function shorten(name: string): string {
+  return name.length > 40 ? `...${name.slice(-37)}` : name;
+}
+
+async function runSweep(parsed: Parsed): Promise<void> {
+  const [model] = positionals(parsed, ['FLOAT.tflite'], 'sweep');
+  const calib = parsed.values.calib as string[] | undefined;
+  if (!calib) throw new UsageError(`missing --calib DATA (see 'tinyq sweep --help')`);
+  const bytes = new Uint8Array(await onFile('read model', model, () => readFile(model)));
+  const floatModel = await Interpreter.load(bytes);
+  const calibration = await readCalibration(calib, floatModel.inputs);
+  const { samples, labels } = await evaluationSet(parsed, floatModel, 'sweep', true);
+  const progress = process.stderr.isTTY ? (label: string) => process.stderr.write(`\rquantizing ${label.padEnd(24)}`) : undefined;
+  const points = await sweep(bytes, calibration, samples, labels!, { progress, compressedSize: (model) => gzipSync(model, { level: 9 }).length });
+  if (progress) process.stderr.write('\n');
+  const svg = parsed.values.svg as string | undefined;
+  if (svg !== undefined) await onFile('write', svg, () => writeFile(svg, sweepChart(points, `${model.split('/').slice(-2).join('/')}: accuracy vs size`)));
+  if (parsed.values.json) console.log(JSON.stringify(points));
+  else console.log(sweepTable(points) + (svg === undefined ? '' : `\n\nwrote ${svg}`));
+}
+
+function sweepTable(points: SweepPoint[]): string {
+  return table([
+    ['configuration', 'accuracy', 'bytes', 'gzip', 'vs float'],
+    ...points.map((point) => [point.label, percent(point.accuracy), count(point.bytes), point.compressedBytes === undefined ? '-' : count(point.compressedBytes),
+      `${(100 * (point.accuracy - points[0].accuracy)).toFixed(2)} pt`]),
+  ], [1, 2, 3, 4], '');
 }
 
 // ---------------------------------------------------------------- exit codes

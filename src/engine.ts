@@ -16,6 +16,7 @@ export interface EngineExports {
   tq_model_reserve(length: number): number;
   tq_init(): number;
   tq_invoke(): number;
+  tq_invoke_operator(i: number): number;
   tq_reset(): number;
   tq_error_code(): number;
   tq_error_message(): number;

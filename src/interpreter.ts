@@ -235,6 +235,31 @@ export class Interpreter {
     return this.core.bytes(address, info.bytes).slice();
   }
 
+  /**
+   * Runs operator `index` alone. Running operators 0, 1, ... in order equals invoke(); an
+   * operator's outputs can be read (tensorBytes, tensorValues) right after it ran, before later
+   * operators reuse their arena bytes. The quantizer reads every intermediate tensor this way.
+   */
+  invokeOperator(index: number): void {
+    this.core.call(() => this.core.exports.tq_invoke_operator(index));
+  }
+
+  /** Whether tensor `index` is a constant of the model (weights, bias, shapes). */
+  isConstant(index: number): boolean {
+    return this.core.exports.tq_tensor_is_constant(index) === 1;
+  }
+
+  /** The values of tensor `index` as floats: dequantized when it is quantized (per-tensor). */
+  tensorValues(index: number): Float32Array {
+    const info = this.tensor(index);
+    const raw = viewAs(info.dtype, this.tensorBytes(index).buffer, 0, info.bytes);
+    if (info.dtype === 'float32') return raw as Float32Array;
+    const values = new Float32Array(raw.length);
+    const scale = info.quantized ? info.scale : 1;
+    for (let i = 0; i < raw.length; i++) values[i] = scale * (Number(raw[i]) - info.zeroPoint);
+    return values;
+  }
+
   /** The address of a tensor's data in engine memory (tests and tools). */
   tensorAddress(index: number): number {
     return this.core.exports.tq_tensor_data(index);

@@ -4,12 +4,12 @@
 // fused activation's range. TFLite has L2 pool in float32 only (an int8 model runs it between
 // DEQUANTIZE and QUANTIZE): sqrt(sum of squares / count) in float, then the activation clamp.
 
-import { fieldI32, fieldI8 } from "../flatbuffer";
 import { Graph } from "../graph";
 import { activationMax, activationMin, activationRange, clamp } from "../quant";
-import { Activation, OptionsType } from "../schema";
-import { TensorType } from "../tensor";
-import { checkOutputShape, checkQuantized, checkRank, checkType, operatorError, optionsOf } from "./kernel";
+import { OptionsType } from "../schema";
+import { Tensor, TensorType } from "../tensor";
+import { clampFloat, FloatRange } from "./float/activation";
+import { checkQuantized, checkRank, checkType, operatorError, optionsOf } from "./kernel";
 import { UnaryKernel } from "./unary_kernel";
 import { Window } from "./window";
 
@@ -23,8 +23,7 @@ export class Pool2D extends UnaryKernel {
   window: Window = new Window();
   outputMin: i32 = 0;
   outputMax: i32 = 0;
-  floatOutputMin: f32 = -Infinity;
-  floatOutputMax: f32 = Infinity;
+  floatRange: FloatRange = new FloatRange();
 
   constructor(readonly pooling: i32) {
     super();
@@ -43,64 +42,30 @@ export class Pool2D extends UnaryKernel {
         return operatorError(node, "input and output must have the same scale and zero point");
       }
     }
-    const options = optionsOf(node, OptionsType.POOL_2D);
     const window = this.window;
-    window.readStrides(options);
-    window.filterWidth = fieldI32(options, 3, 1);
-    window.filterHeight = fieldI32(options, 4, 1);
-    window.activation = fieldI8(options, 5, 0);
-    if (!window.resolve(node, input.dim(1), input.dim(2))) return false;
-    if (!checkOutputShape(node, output, [input.dim(0), window.outputHeight, window.outputWidth, input.dim(3)])) return false;
+    if (!window.configurePooling(node, optionsOf(node, OptionsType.POOL_2D), input, output)) return false;
     if (type == TensorType.INT8) {
       activationRange(window.activation, output);
       this.outputMin = activationMin;
       this.outputMax = activationMax;
-    } else {
-      this.prepareFloatActivation(window.activation);
+      return true;
     }
-    return true;
-  }
-
-  /** TFLite's CalculateActivationRange for float outputs. */
-  private prepareFloatActivation(activation: i32): void {
-    if (activation == Activation.RELU || activation == Activation.RELU6) this.floatOutputMin = 0;
-    if (activation == Activation.RELU6) this.floatOutputMax = 6;
-    if (activation == Activation.RELU_N1_TO_1) {
-      this.floatOutputMin = -1;
-      this.floatOutputMax = 1;
-    }
+    return this.floatRange.configure(node, window.activation);
   }
 
   eval(): void {
-    const input = this.input;
-    const window = this.window;
-    const batches = input.dim(0);
-    const inputHeight = input.dim(1);
-    const inputWidth = input.dim(2);
-    const depth = input.dim(3);
+    poolWindows<Pool2D>(this);
+  }
+
+  /** Reduces the window at `corner` (rows and columns [start, end)) into output element `outputIndex`. */
+  // @ts-ignore: decorator
+  @inline
+  pool(corner: i32, filterYStart: i32, filterYEnd: i32, filterXStart: i32, filterXEnd: i32, outputIndex: i32): void {
     const outputData = this.output.data;
-    let outputIndex = 0;
-    for (let b = 0; b < batches; b++) {
-      for (let outY = 0; outY < window.outputHeight; outY++) {
-        const inYOrigin = outY * window.strideHeight - window.paddingHeight;
-        const filterYStart = max(0, -inYOrigin);
-        const filterYEnd = min(window.filterHeight, inputHeight - inYOrigin);
-        for (let outX = 0; outX < window.outputWidth; outX++) {
-          const inXOrigin = outX * window.strideWidth - window.paddingWidth;
-          const filterXStart = max(0, -inXOrigin);
-          const filterXEnd = min(window.filterWidth, inputWidth - inXOrigin);
-          for (let channel = 0; channel < depth; channel++) {
-            // Element index of the window's (possibly padded) top-left corner.
-            const corner = ((b * inputHeight + inYOrigin) * inputWidth + inXOrigin) * depth + channel;
-            if (this.pooling == Pooling.L2) {
-              store<f32>(outputData + (<usize>outputIndex << 2), this.l2Pool(corner, filterYStart, filterYEnd, filterXStart, filterXEnd));
-            } else {
-              store<i8>(outputData + outputIndex, <i8>this.quantizedPool(corner, filterYStart, filterYEnd, filterXStart, filterXEnd));
-            }
-            outputIndex++;
-          }
-        }
-      }
+    if (this.pooling == Pooling.L2) {
+      store<f32>(outputData + (<usize>outputIndex << 2), this.l2Pool(corner, filterYStart, filterYEnd, filterXStart, filterXEnd));
+    } else {
+      store<i8>(outputData + outputIndex, <i8>this.quantizedPool(corner, filterYStart, filterYEnd, filterXStart, filterXEnd));
     }
   }
 
@@ -142,9 +107,46 @@ export class Pool2D extends UnaryKernel {
         count++;
       }
     }
-    const result = Mathf.sqrt(sumOfSquares / <f32>count);
-    // std::max then std::min, which keep a NaN as it is.
-    const low = result < this.floatOutputMin ? this.floatOutputMin : result;
-    return this.floatOutputMax < low ? this.floatOutputMax : low;
+    return clampFloat(Mathf.sqrt(sumOfSquares / <f32>count), this.floatRange.low, this.floatRange.high);
+  }
+}
+
+/** A pooling kernel: an NHWC input, its window, and what it does with each window. */
+export interface WindowPooling {
+  input: Tensor;
+  window: Window;
+  pool(corner: i32, filterYStart: i32, filterYEnd: i32, filterXStart: i32, filterXEnd: i32, outputIndex: i32): void;
+}
+
+/**
+ * Calls kernel.pool for every output element in order, with the element index of its window's
+ * (possibly padded) top-left corner and the valid rows and columns of the window. K is the
+ * kernel's class, so that pool is called (and inlined) directly.
+ */
+// @ts-ignore: decorator
+@inline
+export function poolWindows<K extends WindowPooling>(kernel: K): void {
+  const input = kernel.input;
+  const window = kernel.window;
+  const batches = input.dim(0);
+  const inputHeight = input.dim(1);
+  const inputWidth = input.dim(2);
+  const depth = input.dim(3);
+  let outputIndex = 0;
+  for (let b = 0; b < batches; b++) {
+    for (let outY = 0; outY < window.outputHeight; outY++) {
+      const inYOrigin = outY * window.strideHeight - window.paddingHeight;
+      const filterYStart = max(0, -inYOrigin);
+      const filterYEnd = min(window.filterHeight, inputHeight - inYOrigin);
+      for (let outX = 0; outX < window.outputWidth; outX++) {
+        const inXOrigin = outX * window.strideWidth - window.paddingWidth;
+        const filterXStart = max(0, -inXOrigin);
+        const filterXEnd = min(window.filterWidth, inputWidth - inXOrigin);
+        for (let channel = 0; channel < depth; channel++) {
+          const corner = ((b * inputHeight + inYOrigin) * inputWidth + inXOrigin) * depth + channel;
+          kernel.pool(corner, filterYStart, filterYEnd, filterXStart, filterXEnd, outputIndex++);
+        }
+      }
+    }
   }
 }

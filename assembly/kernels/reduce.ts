@@ -55,6 +55,26 @@ export class Reduce extends Kernel {
     this.output = output;
     if (!checkType(node, input, TensorType.INT8, "input") || !checkType(node, output, TensorType.INT8, "output")) return false;
     if (!checkQuantized(node, input, "input") || !checkQuantized(node, output, "output")) return false;
+    if (!this.configureAxes(axes)) return false;
+    this.inputZeroPoint = input.zeroPoint;
+    this.outputZeroPoint = output.zeroPoint;
+    if (this.reduction == Reduction.MAX || this.reduction == Reduction.MIN) {
+      if (input.scale != output.scale || input.zeroPoint != output.zeroPoint) {
+        return operatorError(node, "input and output must have the same scale and zero point");
+      }
+      return true;
+    }
+    return this.prepareRequantization();
+  }
+
+  /**
+   * Reads the constant axes and keep_dims, checks the output's shape and sets up the walk that
+   * maps each input element to the output element it reduces into (any element type).
+   */
+  configureAxes(axes: Tensor): bool {
+    const node = this.node;
+    const input = this.input;
+    const output = this.output;
     if (!checkType(node, axes, TensorType.INT32, "axis") || !checkConstant(node, axes, "axis")) return false;
     const rank = input.rank;
     if (rank > MAX_BROADCAST_RANK) return unsupported(node, "input " + tensorLabel(input) + " has more than " + MAX_BROADCAST_RANK.toString() + " dimensions");
@@ -87,15 +107,7 @@ export class Reduce extends Kernel {
 
     this.copiesInput = axes.elementCount == 0;
     this.reducedCount = output.elementCount > 0 ? input.elementCount / output.elementCount : 0;
-    this.inputZeroPoint = input.zeroPoint;
-    this.outputZeroPoint = output.zeroPoint;
-    if (this.reduction == Reduction.MAX || this.reduction == Reduction.MIN) {
-      if (input.scale != output.scale || input.zeroPoint != output.zeroPoint) {
-        return operatorError(node, "input and output must have the same scale and zero point");
-      }
-      return true;
-    }
-    return this.prepareRequantization();
+    return true;
   }
 
   /** The multiplier and shift of the reference's QuantizedMeanOrSum, and its int32 sums in scratch. */

@@ -52,9 +52,30 @@ import { Transpose } from "./transpose";
 import { TransposeConv } from "./transpose_conv";
 import { UnidirectionalSequenceLstm } from "./unidirectional_sequence_lstm";
 import { Unpack } from "./unpack";
+import { FloatAdd } from "./float/add";
+import { FloatConv2D } from "./float/conv2d";
+import { FloatDepthwiseConv2D } from "./float/depthwise_conv2d";
+import { FloatFullyConnected } from "./float/fully_connected";
+import { FloatLogistic } from "./float/logistic";
+import { FloatMean } from "./float/mean";
+import { FloatMul } from "./float/mul";
+import { FloatPool2D } from "./float/pooling";
+import { FloatRelu } from "./float/relu";
+import { FloatSoftmax } from "./float/softmax";
+import { FloatSub } from "./float/sub";
+import { FloatTanh } from "./float/tanh";
+import { TensorType } from "../tensor";
 
-/** A fresh kernel for the operator, or null when the engine does not implement it. */
-export function createKernel(opcode: i32): Kernel | null {
+/**
+ * A fresh kernel for the operator, or null when the engine does not implement it. `inputType` is
+ * the type of the operator's first input (-1 without one): float32 operators that have a float
+ * kernel get it; operators without one (data movement, QUANTIZE, ...) handle float32 themselves.
+ */
+export function createKernel(opcode: i32, inputType: i32): Kernel | null {
+  if (inputType == TensorType.FLOAT32) {
+    const floatKernel = createFloatKernel(opcode);
+    if (floatKernel != null) return floatKernel;
+  }
   switch (opcode) {
     case BuiltinOperator.ABS: return new Abs();
     case BuiltinOperator.ADD: return new Add();
@@ -116,6 +137,28 @@ export function createKernel(opcode: i32): Kernel | null {
     case BuiltinOperator.TRANSPOSE_CONV: return new TransposeConv();
     case BuiltinOperator.UNIDIRECTIONAL_SEQUENCE_LSTM: return new UnidirectionalSequenceLstm();
     case BuiltinOperator.UNPACK: return new Unpack();
+    default: return null;
+  }
+}
+
+/** The float32 kernel of the operator, or null when float32 goes to the operator's general kernel. */
+function createFloatKernel(opcode: i32): Kernel | null {
+  switch (opcode) {
+    case BuiltinOperator.ADD: return new FloatAdd();
+    case BuiltinOperator.AVERAGE_POOL_2D: return new FloatPool2D(Pooling.AVERAGE);
+    case BuiltinOperator.CONV_2D: return new FloatConv2D();
+    case BuiltinOperator.DEPTHWISE_CONV_2D: return new FloatDepthwiseConv2D();
+    case BuiltinOperator.FULLY_CONNECTED: return new FloatFullyConnected();
+    case BuiltinOperator.LOGISTIC: return new FloatLogistic();
+    case BuiltinOperator.MAX_POOL_2D: return new FloatPool2D(Pooling.MAX);
+    case BuiltinOperator.MEAN: return new FloatMean();
+    case BuiltinOperator.MUL: return new FloatMul();
+    case BuiltinOperator.RELU: return new FloatRelu(0, Infinity);
+    case BuiltinOperator.RELU6: return new FloatRelu(0, 6);
+    case BuiltinOperator.RELU_N1_TO_1: return new FloatRelu(-1, 1);
+    case BuiltinOperator.SOFTMAX: return new FloatSoftmax();
+    case BuiltinOperator.SUB: return new FloatSub();
+    case BuiltinOperator.TANH: return new FloatTanh();
     default: return null;
   }
 }

@@ -5,7 +5,8 @@ import { fieldI32, fieldI8 } from "../flatbuffer";
 import { Node } from "../graph";
 import { outputSize, paddingBefore } from "../padding";
 import { Activation, Padding } from "../schema";
-import { checkActivation, operatorError } from "./kernel";
+import { Tensor } from "../tensor";
+import { checkActivation, checkOutputShape, operatorError } from "./kernel";
 
 const MAX_EXTENT: i32 = 1 << 14;
 
@@ -33,6 +34,35 @@ export class Window {
   readDilation(options: u32, widthField: i32, heightField: i32): void {
     this.dilationWidth = fieldI32(options, widthField, 1);
     this.dilationHeight = fieldI32(options, heightField, 1);
+  }
+
+  /**
+   * A convolution's window: padding and strides, the fused activation at `activationField` and
+   * the dilation factors in the two fields after it (Conv2DOptions, DepthwiseConv2DOptions), the
+   * filter's height and width; resolved against the NHWC input, with the output's shape checked
+   * as [batches, height, width, channels].
+   */
+  configureConvolution(node: Node, options: u32, activationField: i32, filterHeight: i32, filterWidth: i32, input: Tensor, output: Tensor, channels: i32): bool {
+    this.readStrides(options);
+    this.activation = fieldI8(options, activationField, 0);
+    this.readDilation(options, activationField + 1, activationField + 2);
+    this.filterHeight = filterHeight;
+    this.filterWidth = filterWidth;
+    return this.resolveOutput(node, input, output, channels);
+  }
+
+  /** A pooling window (Pool2DOptions: padding, strides, filter width and height, fused activation); the output keeps the input's depth. */
+  configurePooling(node: Node, options: u32, input: Tensor, output: Tensor): bool {
+    this.readStrides(options);
+    this.filterWidth = fieldI32(options, 3, 1);
+    this.filterHeight = fieldI32(options, 4, 1);
+    this.activation = fieldI8(options, 5, 0);
+    return this.resolveOutput(node, input, output, input.dim(3));
+  }
+
+  private resolveOutput(node: Node, input: Tensor, output: Tensor, channels: i32): bool {
+    if (!this.resolve(node, input.dim(1), input.dim(2))) return false;
+    return checkOutputShape(node, output, [input.dim(0), this.outputHeight, this.outputWidth, channels]);
   }
 
   /** Checks the parameters and computes output size and padding for an input of the given size. */

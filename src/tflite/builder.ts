@@ -5,14 +5,14 @@
 import { Builder } from 'flatbuffers';
 
 /** TensorType values of schema.fbs. */
-export const TensorType = { FLOAT32: 0, INT32: 2, UINT8: 3, INT64: 4, INT8: 9 } as const;
+export const TensorType = { FLOAT32: 0, INT32: 2, UINT8: 3, INT64: 4, INT16: 7, INT8: 9, INT4: 17 } as const;
 
-/** BuiltinOperator codes of the operators the ONNX importer writes. */
+/** BuiltinOperator codes of the operators the ONNX importer and the quantizer write. */
 export const Op = {
   ADD: 0, AVERAGE_POOL_2D: 1, CONCATENATION: 2, CONV_2D: 3, DEPTHWISE_CONV_2D: 4, DEQUANTIZE: 6,
   FULLY_CONNECTED: 9, LOGISTIC: 14, MAX_POOL_2D: 17, MUL: 18, RELU: 19, RELU_N1_TO_1: 20, RELU6: 21,
-  RESHAPE: 22, SOFTMAX: 25, PAD: 34, TRANSPOSE: 39, MEAN: 40, MAXIMUM: 55, MINIMUM: 57, PADV2: 60,
-  MIRROR_PAD: 100, QUANTIZE: 114, BATCH_MATMUL: 126,
+  RESHAPE: 22, SOFTMAX: 25, TANH: 28, PAD: 34, TRANSPOSE: 39, MEAN: 40, SUB: 41, SQUEEZE: 43,
+  MAXIMUM: 55, MINIMUM: 57, PADV2: 60, MIRROR_PAD: 100, QUANTIZE: 114, BATCH_MATMUL: 126,
 } as const;
 
 export const OP_NAMES: Record<number, string> = Object.fromEntries(Object.entries(Op).map(([name, code]) => [code, name]));
@@ -20,8 +20,8 @@ export const OP_NAMES: Record<number, string> = Object.fromEntries(Object.entrie
 /** BuiltinOptions union members. */
 export const OptionsType = {
   CONV_2D: 1, DEPTHWISE_CONV_2D: 2, POOL_2D: 5, FULLY_CONNECTED: 8, SOFTMAX: 9, CONCATENATION: 10, ADD: 11,
-  RESHAPE: 17, MUL: 21, PAD: 22, TRANSPOSE: 26, REDUCER: 27, DEQUANTIZE: 38, MAXIMUM_MINIMUM: 39, PAD_V2: 43,
-  MIRROR_PAD: 77, QUANTIZE: 89, BATCH_MAT_MUL: 101,
+  RESHAPE: 17, MUL: 21, PAD: 22, TRANSPOSE: 26, REDUCER: 27, SUB: 28, SQUEEZE: 30, DEQUANTIZE: 38,
+  MAXIMUM_MINIMUM: 39, PAD_V2: 43, MIRROR_PAD: 77, QUANTIZE: 89, BATCH_MAT_MUL: 101,
 } as const;
 
 export const Padding = { SAME: 0, VALID: 1 } as const;

@@ -1,4 +1,4 @@
-// The ONNX importer on its own: float models become float TFLite graphs, ONNX is recognized by
+// The ONNX importer on its own: float models become float TFLite graphs (which the engine runs), ONNX is recognized by
 // content, quantized graphs keep the ONNX model's inputs and outputs, and what cannot be
 // converted fails with a TinyqError naming the operator or attribute and the node.
 
@@ -9,7 +9,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { convertOnnx, Interpreter, TinyqError } from '../../src/index.js';
 import { repoRoot } from '../conformance.js';
-import { fixtureOnnxDir, listOnnxCases, missingEngineOperator, sharedOnnxDir } from './cases.js';
+import { fixtureOnnxDir, largestStepDifference, listOnnxCases, missingEngineOperator, sharedOnnxDir } from './cases.js';
 
 const { onnx } = onnxProto;
 const FLOAT = 1;
@@ -40,16 +40,27 @@ async function convertError(bytes: Uint8Array): Promise<TinyqError> {
 
 const floatCases = [...listOnnxCases(sharedOnnxDir), ...listOnnxCases(fixtureOnnxDir)];
 const waiting: string[] = [];
+// The float model is the network the quantized one approximates: its outputs stay within the
+// quantization error of onnxruntime's quantized outputs (a tenth of the int8 output range).
+const FLOAT_MODEL_STEPS = 25.6;
 for (const { spec, dir } of floatCases) {
   let error: unknown;
+  let interpreter: Interpreter | undefined;
   try {
-    await Interpreter.load(path.join(dir, spec.float_model), { engine: 'scalar' });
+    interpreter = await Interpreter.load(path.join(dir, spec.float_model), { engine: 'scalar' });
   } catch (caught) {
     error = caught;
   }
   const waitsFor = missingEngineOperator(error);
   if (waitsFor) {
     waiting.push(`${spec.name} float model: waits for ${waitsFor}`);
+    continue;
+  }
+  if (interpreter) {
+    const floatModel = interpreter;
+    test(`${spec.name}: the float model converts and runs; its outputs are near the quantized model's`, () => {
+      assert.ok(largestStepDifference(floatModel, { spec, dir }) <= FLOAT_MODEL_STEPS);
+    });
     continue;
   }
   test(`${spec.name}: the float model converts; the engine refuses only its float tensors`, () => {
