@@ -17,8 +17,9 @@ import { clearError, errorCode, fail, hasError, Status } from "./status";
 import { Tensor, TensorType } from "./tensor";
 
 const PREPARE_BYTES: u64 = 4096;
-// Per extent unit: multipliers, shifts, folded biases and the SIMD requantization's lane tables.
-const PREPARE_BYTES_PER_UNIT: u64 = 16;
+// Per extent unit (a channel count is the extent of two or more tensors): multipliers, shifts and
+// folded biases, and in the SIMD build the requantization's lane tables.
+const PREPARE_BYTES_PER_UNIT: u64 = ASC_FEATURE_SIMD ? 16 : 8;
 const PLAN_BYTES_PER_BUFFER: u64 = 128;
 
 let modelPointer: usize = 0;
@@ -123,12 +124,22 @@ function prepareBytes(model: Graph, node: Node): u64 {
     if (node.inputs[i] < 0) continue;
     const tensor = model.tensors[node.inputs[i]];
     units += tensorUnits(tensor);
-    // Packing pads a filter to 8 channels and an even depth: at most twice its bytes, plus a block.
-    if (tensor.isConstant) constantBytes += 2 * <u64>tensor.byteSize + 64;
+    if (ASC_FEATURE_SIMD && tensor.isConstant) constantBytes += packedBytesBound(tensor);
   }
   for (let o = 0; o < node.outputs.length; o++) units += tensorUnits(model.tensors[node.outputs[o]]);
   for (let i = 0; i < node.intermediates.length; i++) if (node.intermediates[i] >= 0) units += tensorUnits(model.tensors[node.intermediates[i]]);
   return PREPARE_BYTES + PREPARE_BYTES_PER_UNIT * units + constantBytes;
+}
+
+/**
+ * The SIMD build's packed copy of a filter: rows (the first axis) padded to 8 and an even depth,
+ * plus one transposed copy for a depthwise filter over a single input channel.
+ */
+function packedBytesBound(tensor: Tensor): u64 {
+  if (tensor.rank < 2 || tensor.dim(0) == 0) return 0;
+  const rows = <u64>tensor.dim(0);
+  const depth = <u64>tensor.elementCount / rows;
+  return ((rows + 7) & ~7) * ((depth + 1) & ~1) + <u64>tensor.elementCount + 64;
 }
 
 /** Sum of a tensor's extents, plus the bytes of its name as messages quote it. */
