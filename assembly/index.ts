@@ -7,7 +7,7 @@
 // UTF-8 message. Query functions return -1 (or 0) for an index out of range; nothing traps.
 
 import { Graph } from "./graph";
-import { arenaBytes, currentGraph, init, invoke, reserveModel, reset } from "./interpreter";
+import { arenaBytes, arenaLowerBound, currentGraph, init, invoke, invokeOperator, reserveModel, reset } from "./interpreter";
 import { heapBytes, setMemoryLimit } from "./memory";
 import { operatorName } from "./schema";
 import { errorCode, errorMessageLength, errorMessagePointer } from "./status";
@@ -44,6 +44,11 @@ export function tq_invoke(): i32 {
   return invoke();
 }
 
+/** Runs operator i alone (operators run in order from 0); its outputs can be read right after. */
+export function tq_invoke_operator(i: i32): i32 {
+  return invokeOperator(i);
+}
+
 /** Restores every variable (state) tensor to its value after tq_init. */
 export function tq_reset(): i32 {
   return reset();
@@ -64,6 +69,11 @@ export function tq_error_length(): i32 {
 /** Bytes of the activation arena (0 before a successful init). */
 export function tq_arena_bytes(): i32 {
   return <i32>arenaBytes();
+}
+
+/** The least arena any placement of the activations could use (0 before a successful init). */
+export function tq_arena_lower_bound(): i32 {
+  return <i32>arenaLowerBound();
 }
 
 /** Bytes of linear memory in use: model, parameters and arena. */
@@ -187,6 +197,12 @@ export function tq_operator_macs(i: i32): f64 {
   if (graph == null || i < 0 || i >= graph.nodes.length) return 0;
   const kernel = graph.nodes[i].kernel;
   return kernel != null ? kernel.macs : 0;
+}
+
+/** Scratch bytes operator i asked for at prepare (placed in the arena for its run), or -1. */
+export function tq_operator_scratch_bytes(i: i32): i32 {
+  const graph = graphOrNull();
+  return graph != null && i >= 0 && i < graph.nodes.length ? graph.nodes[i].scratchBytes : -1;
 }
 
 export function tq_operator_input_count(i: i32): i32 {

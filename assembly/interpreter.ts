@@ -21,6 +21,7 @@ let modelLength: u32 = 0;
 let graph: Graph | null = null;
 let arenaPointer: usize = 0;
 let arenaLength: i64 = 0;
+let arenaFloor: i64 = 0;
 
 export function currentGraph(): Graph | null {
   return graph;
@@ -28,6 +29,11 @@ export function currentGraph(): Graph | null {
 
 export function arenaBytes(): i64 {
   return graph != null ? arenaLength : 0;
+}
+
+/** The planner's lower bound on the arena: the most activation and scratch bytes alive at one operator. */
+export function arenaLowerBound(): i64 {
+  return graph != null ? arenaFloor : 0;
 }
 
 /** Empties the heap and reserves room for `length` model bytes; returns where to write them, or 0. */
@@ -83,7 +89,9 @@ export function init(): i32 {
     }
   }
 
-  arenaLength = planArena(model);
+  const plan = planArena(model);
+  arenaLength = plan.bytes;
+  arenaFloor = plan.lowerBound;
   if (arenaLength < 0) {
     fail(Status.OUT_OF_MEMORY, "the activations need more than 2 GiB of arena");
     return finish();
@@ -145,4 +153,24 @@ export function invoke(): i32 {
     if (hasError()) return errorCode();
   }
   return Status.OK;
+}
+
+/**
+ * Runs operator `index` alone over the arena, for hosts that read every intermediate tensor:
+ * run operators 0, 1, ... in order and read an operator's outputs right after it ran (later
+ * operators may reuse their bytes). Operators must run in order from 0 for the results to hold.
+ */
+export function invokeOperator(index: i32): i32 {
+  const model = graph;
+  clearError();
+  if (model == null) {
+    fail(Status.NOT_READY, "invoke before a model was initialised successfully");
+    return Status.NOT_READY;
+  }
+  if (index < 0 || index >= model.nodes.length) {
+    fail(Status.INVALID_ARGUMENT, "no operator " + index.toString() + "; the model has " + model.nodes.length.toString());
+    return Status.INVALID_ARGUMENT;
+  }
+  changetype<Kernel>(model.nodes[index].kernel).eval();
+  return errorCode();
 }

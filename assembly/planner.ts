@@ -20,9 +20,19 @@ function alignUp(value: i64): i64 {
   return (value + ALIGNMENT - 1) & ~(<i64>ALIGNMENT - 1);
 }
 
-/** Computes lifetimes, places buffers and stores offsets in the tensors and nodes; returns the arena size. */
-export function planArena(graph: Graph): i64 {
+/** The arena a plan needs, and the least any placement of the same buffers could need. */
+export class ArenaPlan {
+  /** Arena bytes, or -1 when the activations need more than 2 GiB. */
+  bytes: i64 = 0;
+  /** The most (aligned) bytes alive at one operator: no placement can use fewer. */
+  lowerBound: i64 = 0;
+}
+
+/** Computes lifetimes, places buffers and stores offsets in the tensors and nodes. */
+export function planArena(graph: Graph): ArenaPlan {
   const buffers = collectBuffers(graph);
+  const plan = new ArenaPlan();
+  plan.lowerBound = liveBytesPeak(buffers, graph.nodes.length);
   // Largest first; ties by first use and owner keep the plan deterministic.
   buffers.sort((a: Buffer, b: Buffer): i32 => {
     if (a.size != b.size) return b.size - a.size;
@@ -47,7 +57,10 @@ export function planArena(graph: Graph): i64 {
       if (offset + buffer.size <= other.offset) break;
       offset = max(offset, alignUp(<i64>other.offset + other.size));
     }
-    if (offset + buffer.size > 0x7FFFFFFF) return -1;
+    if (offset + buffer.size > 0x7FFFFFFF) {
+      plan.bytes = -1;
+      return plan;
+    }
     buffer.offset = <i32>offset;
     placed.push(buffer);
     arenaSize = max(arenaSize, alignUp(offset + buffer.size));
@@ -57,7 +70,22 @@ export function planArena(graph: Graph): i64 {
     if (buffer.owner >= 0) graph.tensors[buffer.owner].arenaOffset = buffer.offset;
     else graph.nodes[-buffer.owner - 1].scratchOffset = buffer.offset;
   }
-  return arenaSize;
+  plan.bytes = arenaSize;
+  return plan;
+}
+
+/** The largest sum of aligned buffer sizes alive at one operator index (0 ... end). */
+function liveBytesPeak(buffers: Array<Buffer>, end: i32): i64 {
+  let peak: i64 = 0;
+  for (let at = 0; at <= end; at++) {
+    let live: i64 = 0;
+    for (let i = 0; i < buffers.length; i++) {
+      const buffer = buffers[i];
+      if (buffer.firstUse <= at && at <= buffer.lastUse) live += alignUp(buffer.size);
+    }
+    peak = max(peak, live);
+  }
+  return peak;
 }
 
 function collectBuffers(graph: Graph): Array<Buffer> {

@@ -113,6 +113,12 @@ typedef void tq_set_memory_limit_fn(uint32_t bytes);
 /* Bytes of the activation arena of the loaded model (0 before a successful tq_init). */
 typedef int32_t tq_arena_bytes_fn(void);
 
+/* A lower bound on the arena of the loaded model: the largest sum of activation and scratch
+   bytes (each rounded up to 16) alive at one operator, over the same lifetimes the planner
+   uses. No placement fits in fewer bytes; tq_arena_bytes() / this is the planner's overhead.
+   0 before a successful tq_init. */
+typedef int32_t tq_arena_lower_bound_fn(void);
+
 /* Bytes of linear memory in use: model, prepared parameters and arena. */
 typedef int32_t tq_memory_bytes_fn(void);
 
@@ -131,6 +137,14 @@ typedef int32_t tq_init_fn(void);
    that it cannot use (a GATHER position outside its axis, FILL dims that differ from the
    output's shape); the outputs are then undefined. Allocates nothing; memory does not grow. */
 typedef int32_t tq_invoke_fn(void);
+
+/* Runs operator i alone, for hosts that read every intermediate tensor (a quantizer's
+   calibration, per-layer error reports): call it for i = 0, 1, ... tq_operator_count() - 1 in
+   order, and read operator i's output tensors right after it returns, since later operators may
+   reuse their arena bytes. Running all operators in order equals one tq_invoke. Returns TQ_OK,
+   TQ_NOT_READY before a successful tq_init, TQ_INVALID_ARGUMENT for an index out of range or a
+   run-time value the kernel cannot use. Allocates nothing. */
+typedef int32_t tq_invoke_operator_fn(int32_t i);
 
 /* Restores every variable tensor (the state of recurrent operators) to the value it had after
    tq_init, as TFLite's ResetVariableTensors does: all bytes 0, int8 tensors their zero point.
@@ -206,6 +220,10 @@ typedef int32_t tq_operator_version_fn(int32_t i);
 /* Multiply-accumulates of operator i per invoke (0 for operators without products). */
 typedef double tq_operator_macs_fn(int32_t i);
 
+/* Scratch bytes operator i asked for at tq_init (im2col rows, accumulators), placed in the
+   arena and alive only while operator i runs; 0 if none, -1 for a bad index. */
+typedef int32_t tq_operator_scratch_bytes_fn(int32_t i);
+
 /* Inputs / outputs of operator i: counts (or -1), and the tensor index of entry k (-1 for
    an absent optional input or a bad index). */
 typedef int32_t tq_operator_input_count_fn(int32_t i);
@@ -227,11 +245,13 @@ typedef tq_offset tq_text_fn(void);
   X(tq_model_reserve, i, i)            \
   X(tq_init, i, )                      \
   X(tq_invoke, i, )                    \
+  X(tq_invoke_operator, i, i)          \
   X(tq_reset, i, )                     \
   X(tq_error_code, i, )                \
   X(tq_error_message, i, )             \
   X(tq_error_length, i, )              \
   X(tq_arena_bytes, i, )               \
+  X(tq_arena_lower_bound, i, )         \
   X(tq_memory_bytes, i, )              \
   X(tq_input_count, i, )               \
   X(tq_output_count, i, )              \
@@ -253,6 +273,7 @@ typedef tq_offset tq_text_fn(void);
   X(tq_operator_code, i, i)            \
   X(tq_operator_version, i, i)         \
   X(tq_operator_macs, F, i)            \
+  X(tq_operator_scratch_bytes, i, i)   \
   X(tq_operator_input_count, i, i)     \
   X(tq_operator_input, i, ii)          \
   X(tq_operator_output_count, i, i)    \

@@ -16,11 +16,13 @@ export interface EngineExports {
   tq_model_reserve(length: number): number;
   tq_init(): number;
   tq_invoke(): number;
+  tq_invoke_operator(i: number): number;
   tq_reset(): number;
   tq_error_code(): number;
   tq_error_message(): number;
   tq_error_length(): number;
   tq_arena_bytes(): number;
+  tq_arena_lower_bound(): number;
   tq_memory_bytes(): number;
   tq_input_count(): number;
   tq_output_count(): number;
@@ -42,6 +44,7 @@ export interface EngineExports {
   tq_operator_code(i: number): number;
   tq_operator_version(i: number): number;
   tq_operator_macs(i: number): number;
+  tq_operator_scratch_bytes(i: number): number;
   tq_operator_input_count(i: number): number;
   tq_operator_input(i: number, k: number): number;
   tq_operator_output_count(i: number): number;
