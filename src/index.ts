@@ -1,5 +1,5 @@
 export { Interpreter } from './interpreter.js';
-export type { LoadOptions, ModelFormat, OperatorInfo, OutputMode, TensorInfo } from './interpreter.js';
+export type { LoadOptions, ModelFormat, OperatorInfo, OperatorProfile, OperatorTypeProfile, OutputMode, Profile, TensorInfo } from './interpreter.js';
 export { looksLikeOnnx } from './onnx/detect.js';
 
 /** Converts ONNX model bytes to .tflite bytes (the importer is loaded on first use). */
