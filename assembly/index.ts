@@ -7,7 +7,7 @@
 // UTF-8 message. Query functions return -1 (or 0) for an index out of range; nothing traps.
 
 import { Graph } from "./graph";
-import { arenaBytes, arenaLowerBound, currentGraph, init, invoke, invokeOperator, reserveModel, reset } from "./interpreter";
+import { arenaBytes, currentGraph, init, invoke, invokeOperator, reserveModel, reset } from "./interpreter";
 import { heapBytes, setMemoryLimit } from "./memory";
 import { operatorName } from "./schema";
 import { errorCode, errorMessageLength, errorMessagePointer } from "./status";
@@ -73,7 +73,8 @@ export function tq_arena_bytes(): i32 {
 
 /** The least arena any placement of the activations could use (0 before a successful init). */
 export function tq_arena_lower_bound(): i32 {
-  return <i32>arenaLowerBound();
+  const graph = graphOrNull();
+  return graph != null ? <i32>graph.arenaLowerBound : 0;
 }
 
 /** Bytes of linear memory in use: model, parameters and arena. */

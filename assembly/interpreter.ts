@@ -21,7 +21,6 @@ let modelLength: u32 = 0;
 let graph: Graph | null = null;
 let arenaPointer: usize = 0;
 let arenaLength: i64 = 0;
-let arenaFloor: i64 = 0;
 
 export function currentGraph(): Graph | null {
   return graph;
@@ -29,11 +28,6 @@ export function currentGraph(): Graph | null {
 
 export function arenaBytes(): i64 {
   return graph != null ? arenaLength : 0;
-}
-
-/** The planner's lower bound on the arena: the most activation and scratch bytes alive at one operator. */
-export function arenaLowerBound(): i64 {
-  return graph != null ? arenaFloor : 0;
 }
 
 /** Empties the heap and reserves room for `length` model bytes; returns where to write them, or 0. */
@@ -89,9 +83,7 @@ export function init(): i32 {
     }
   }
 
-  const plan = planArena(model);
-  arenaLength = plan.bytes;
-  arenaFloor = plan.lowerBound;
+  arenaLength = planArena(model);
   if (arenaLength < 0) {
     fail(Status.OUT_OF_MEMORY, "the activations need more than 2 GiB of arena");
     return finish();

@@ -21,35 +21,32 @@ function alignUp(value: i64): i64 {
   return (value + ALIGNMENT - 1) & ~(<i64>ALIGNMENT - 1);
 }
 
-/** The arena a plan needs, and the least any placement of the same buffers could need. */
-export class ArenaPlan {
-  /** Arena bytes, or -1 when the activations need more than 2 GiB. */
-  bytes: i64 = 0;
-  /** The most (aligned) bytes alive at one operator: no placement can use fewer. */
-  lowerBound: i64 = 0;
-}
-
-/** Computes lifetimes, places buffers and stores offsets in the tensors and nodes. */
-export function planArena(graph: Graph): ArenaPlan {
+/**
+ * Computes lifetimes, places buffers, stores offsets in the tensors and nodes and the lower
+ * bound in the graph; returns the arena size, or -1 when it would pass 2 GiB.
+ */
+export function planArena(graph: Graph): i64 {
   const buffers = collectBuffers(graph);
-  const plan = new ArenaPlan();
-  plan.lowerBound = liveBytesPeak(buffers, graph.nodes.length);
+  graph.arenaLowerBound = liveBytesPeak(buffers, graph.nodes.length);
   // Largest first can leave a hole that no later buffer fits: on vww_96_int8, an early large
   // input sits at 0 and pushes its consumer's output up, 17% over the bound. In first-use
   // order a chain of layers alternates between the two ends of the arena instead, but graphs
   // with branches fare worse that way (person_detect: 33% over, where largest first meets it).
-  const largestFirstBytes = placeInOrder(buffers, largestFirst);
-  const firstUseBytes = placeInOrder(buffers, firstUseFirst);
+  // Both passes share their working lists: the heap never frees.
+  const placed = new Array<Buffer>();
+  const overlapping = new Array<Buffer>();
+  const largestFirstBytes = placeInOrder(buffers, largestFirst, placed, overlapping);
+  const firstUseBytes = placeInOrder(buffers, firstUseFirst, placed, overlapping);
   // The buffers hold the first-use offsets now; place them again if largest first was smaller.
   const largestFirstWins = largestFirstBytes >= 0 && (firstUseBytes < 0 || largestFirstBytes < firstUseBytes);
-  plan.bytes = largestFirstWins ? placeInOrder(buffers, largestFirst) : firstUseBytes;
-  if (plan.bytes < 0) return plan;
+  const arenaSize = largestFirstWins ? placeInOrder(buffers, largestFirst, placed, overlapping) : firstUseBytes;
+  if (arenaSize < 0) return -1;
   for (let i = 0; i < buffers.length; i++) {
     const buffer = buffers[i];
     if (buffer.owner >= 0) graph.tensors[buffer.owner].arenaOffset = buffer.offset;
     else graph.nodes[-buffer.owner - 1].scratchOffset = buffer.offset;
   }
-  return plan;
+  return arenaSize;
 }
 
 // Ties are broken down to the owner, so that a plan is deterministic.
@@ -65,13 +62,14 @@ function firstUseFirst(a: Buffer, b: Buffer): i32 {
   return a.owner - b.owner;
 }
 
-/** Places the buffers in the given order and returns the arena size, or -1 past 2 GiB. */
-function placeInOrder(buffers: Array<Buffer>, order: (a: Buffer, b: Buffer) => i32): i64 {
+/**
+ * Places the buffers in the given order and returns the arena size, or -1 past 2 GiB.
+ * `placed` and `overlapping` are working lists, emptied here and reused for every buffer.
+ */
+function placeInOrder(buffers: Array<Buffer>, order: (a: Buffer, b: Buffer) => i32, placed: Array<Buffer>, overlapping: Array<Buffer>): i64 {
   buffers.sort(order);
   let arenaSize: i64 = 0;
-  const placed = new Array<Buffer>();
-  // Reused for every buffer: the heap never frees, so a fresh array per buffer would pile up.
-  const overlapping = new Array<Buffer>();
+  placed.length = 0;
   for (let i = 0; i < buffers.length; i++) {
     const buffer = buffers[i];
     overlapping.length = 0;

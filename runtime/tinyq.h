@@ -113,14 +113,14 @@ typedef void tq_set_memory_limit_fn(uint32_t bytes);
 /* Bytes of the activation arena of the loaded model (0 before a successful tq_init). */
 typedef int32_t tq_arena_bytes_fn(void);
 
+/* Bytes of linear memory in use: model, prepared parameters and arena. */
+typedef int32_t tq_memory_bytes_fn(void);
+
 /* A lower bound on the arena of the loaded model: the largest sum of activation and scratch
    bytes (each rounded up to 16) alive at one operator, over the same lifetimes the planner
    uses. No placement fits in fewer bytes; tq_arena_bytes() / this is the planner's overhead.
    0 before a successful tq_init. */
 typedef int32_t tq_arena_lower_bound_fn(void);
-
-/* Bytes of linear memory in use: model, prepared parameters and arena. */
-typedef int32_t tq_memory_bytes_fn(void);
 
 /* ---- Life cycle ------------------------------------------------------------------------ */
 
@@ -251,8 +251,8 @@ typedef tq_offset tq_text_fn(void);
   X(tq_error_message, i, )             \
   X(tq_error_length, i, )              \
   X(tq_arena_bytes, i, )               \
-  X(tq_arena_lower_bound, i, )         \
   X(tq_memory_bytes, i, )              \
+  X(tq_arena_lower_bound, i, )         \
   X(tq_input_count, i, )               \
   X(tq_output_count, i, )              \
   X(tq_input_tensor, i, i)             \

@@ -63,15 +63,17 @@ const INSPECT: Command = {
   help: `Usage: tinyq inspect MODEL [options]
 
 Describes a .tflite or .onnx model as the engine prepared it (ONNX is converted first): operator counts and versions,
-each operator's tensor shapes, MACs and scratch bytes, the input and output tensors with
-their quantization, the arena and engine memory sizes and the MACs of one invocation.
-The arena's lower bound is the largest sum of activation and scratch bytes alive at one
-operator (each rounded up to 16 bytes): no placement of the activations needs less.
+each operator's tensor shapes and MACs, the input and output tensors with their
+quantization, the arena and engine memory sizes and the MACs of one invocation.
 
 Options:
 ${ENGINE_HELP}
   --json                     print one JSON object instead of tables
-  -h, --help                 show this help`,
+  -h, --help                 show this help
+
+An operator's scratch is arena bytes it uses only while it runs. The arena's lower
+bound is the largest sum of activation and scratch bytes alive at one operator (each
+rounded up to 16 bytes): no placement of the activations needs less.`,
   options: COMMON_OPTIONS,
   run: inspect,
 };
@@ -251,8 +253,8 @@ interface ModelReport {
   model: string;
   bytes: number;
   engine: string;
-  arenaBytes: number;
   arenaLowerBound: number;
+  arenaBytes: number;
   memoryBytes: number;
   macs: number;
   operatorCounts: Record<string, number>;
@@ -280,8 +282,8 @@ function describeModel(model: string, interpreter: Interpreter): ModelReport {
     model,
     bytes: interpreter.modelBytes,
     engine: interpreter.engine,
-    arenaBytes: interpreter.arenaBytes,
     arenaLowerBound: interpreter.arenaLowerBound,
+    arenaBytes: interpreter.arenaBytes,
     memoryBytes: interpreter.memoryBytes,
     macs: operators.reduce((sum, op) => sum + op.macs, 0),
     operatorCounts,
@@ -298,8 +300,8 @@ function modelText(report: ModelReport): string {
     ['model', report.model],
     ['size', `${count(report.bytes)} bytes`],
     ['engine', report.engine],
+    ['arena lower bound', `${count(report.arenaLowerBound)} bytes${report.arenaLowerBound > 0 ? ` (arena / bound ${(report.arenaBytes / report.arenaLowerBound).toFixed(3)})` : ''}`],
     ['arena', `${count(report.arenaBytes)} bytes`],
-    ['arena lower bound', `${count(report.arenaLowerBound)} bytes${report.arenaLowerBound > 0 ? ` (arena ${(report.arenaBytes / report.arenaLowerBound).toFixed(3)}x)` : ''}`],
     ['engine memory', `${count(report.memoryBytes)} bytes`],
     ['MACs', count(report.macs)],
     ['operators', counts.join(', ')],

@@ -22,8 +22,8 @@ export interface EngineExports {
   tq_error_message(): number;
   tq_error_length(): number;
   tq_arena_bytes(): number;
-  tq_arena_lower_bound(): number;
   tq_memory_bytes(): number;
+  tq_arena_lower_bound(): number;
   tq_input_count(): number;
   tq_output_count(): number;
   tq_input_tensor(i: number): number;

@@ -70,7 +70,7 @@ test('inspect --json describes the digits model', () => {
 test('inspect prints the arena, its lower bound and each operator\'s scratch bytes', () => {
   const result = tinyq('inspect', MODEL);
   assert.is(result.status, 0, result.stderr);
-  assert.match(result.stdout, /arena lower bound\s+[\d,]+ bytes \(arena \d\.\d{3}x\)/);
+  assert.match(result.stdout, /arena lower bound\s+[\d,]+ bytes \(arena \/ bound \d\.\d{3}\)\narena\s+[\d,]+ bytes/);
   assert.match(result.stdout, /MACs\s+scratch/);
 });
 
