@@ -31,8 +31,8 @@ interface Command {
 
 const ENGINES: readonly EngineChoice[] = ['auto', 'simd', 'scalar'];
 const PLANNED_COMMANDS = ['bench', 'quantize', 'eval'];
-const DEFAULT_TOP = 3;
 const PROFILE_RUNS = 20;
+const DEFAULT_TOP = 3;
 
 const USAGE = `Usage: tinyq <command> [options]
 
