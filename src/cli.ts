@@ -31,7 +31,6 @@ interface Command {
 
 const ENGINES: readonly EngineChoice[] = ['auto', 'simd', 'scalar'];
 const PLANNED_COMMANDS = ['bench', 'quantize', 'eval'];
-const PROFILE_RUNS = 20;
 const DEFAULT_TOP = 3;
 
 const USAGE = `Usage: tinyq <command> [options]
@@ -77,6 +76,9 @@ rounded up to 16 bytes): no placement of the activations needs less.`,
   options: COMMON_OPTIONS,
   run: inspect,
 };
+
+/** Runs of `run --profile` (each operator's time is the median over them). */
+const PROFILE_RUNS = 20;
 
 const RUN: Command = {
   help: `Usage: tinyq run MODEL --input FILE... [options]
