@@ -29,4 +29,6 @@ export class Graph {
   nodes: StaticArray<Node> = [];
   inputs: StaticArray<i32> = [];
   outputs: StaticArray<i32> = [];
+  /** Set by the planner: the most (aligned) activation and scratch bytes alive at one operator. */
+  arenaLowerBound: i64 = 0;
 }

@@ -71,6 +71,12 @@ export function tq_arena_bytes(): i32 {
   return <i32>arenaBytes();
 }
 
+/** The least arena any placement of the activations could use (0 before a successful init). */
+export function tq_arena_lower_bound(): i32 {
+  const graph = graphOrNull();
+  return graph != null ? <i32>graph.arenaLowerBound : 0;
+}
+
 /** Bytes of linear memory in use: model, parameters and arena. */
 export function tq_memory_bytes(): i32 {
   return <i32>heapBytes();
@@ -192,6 +198,12 @@ export function tq_operator_macs(i: i32): f64 {
   if (graph == null || i < 0 || i >= graph.nodes.length) return 0;
   const kernel = graph.nodes[i].kernel;
   return kernel != null ? kernel.macs : 0;
+}
+
+/** Scratch bytes operator i asked for at prepare (placed in the arena for its run), or -1. */
+export function tq_operator_scratch_bytes(i: i32): i32 {
+  const graph = graphOrNull();
+  return graph != null && i >= 0 && i < graph.nodes.length ? graph.nodes[i].scratchBytes : -1;
 }
 
 export function tq_operator_input_count(i: i32): i32 {

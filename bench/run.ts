@@ -1,18 +1,30 @@
-// npm run bench [-- --json] [--only a,b] [--runs N] [--max-seconds S]
+// npm run bench [-- --json] [--only a,b] [--runs N] [--max-seconds S] [--peers]
 //
-// Times Interpreter.invoke() on every model in ../shared/models plus the digits example, with
-// both engine builds, using the peer harness's timing code and JSON-lines schema
+// Times the roofline loops (bench/roofline_loops.ts: the fastest int8 dot products of this machine's
+// WebAssembly), then Interpreter.invoke() on every model in ../shared/models plus the digits
+// example, with both engine builds, using the peer harness's timing code and JSON-lines schema
 // (../shared/bench/peers/README.md), so that its report.mjs sets tinyq beside TFLite and ORT.
 // One JSON line per measurement goes to stdout; a summary table goes to stderr unless --json.
+//
+// --peers also profiles each model (time per operator type), runs the peer harness
+// (../shared/bench/peers/run_all.sh: TFLite native, tfjs-tflite, onnxruntime; several minutes)
+// in the same run, and writes everything side by side to bench/RESULTS.md. The harness reads
+// PYTHON (a Python with tensorflow, onnx, onnxruntime, torch) and PEERS_WORK (where its npm
+// packages are installed) from the environment.
 
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import zlib from 'node:zlib';
 import { Interpreter } from '../src/index.js';
 import type { EngineKind, TensorInfo, TypedArray } from '../src/index.js';
+import { measureRoofline } from './roofline.js';
+import { resultsMarkdown, type BenchRecord, type KernelProfile } from './results.js';
 
-const USAGE = 'usage: npm run bench -- [--json] [--only model,model] [--runs N] [--max-seconds S]';
+const USAGE = 'usage: [PYTHON=... PEERS_WORK=...] npm run bench -- [--json] [--only model,model] [--runs N] [--max-seconds S] [--peers]';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const sharedModelsDir = path.resolve(repoRoot, '..', 'shared', 'models');
 const peersDir = path.resolve(repoRoot, '..', 'shared', 'bench', 'peers');
@@ -25,16 +37,6 @@ interface Timing {
   ms_median: number;
   ms_min: number;
   runs: number;
-}
-
-interface BenchRecord {
-  runtime: string;
-  model: string;
-  mode: string;
-  ms_median?: number;
-  gmac_s?: number;
-  arena_bytes?: number;
-  error?: string;
 }
 
 interface TimingOptions {
@@ -113,6 +115,7 @@ function parseOptions() {
         only: { type: 'string' },
         runs: { type: 'string' },
         'max-seconds': { type: 'string' },
+        peers: { type: 'boolean', default: false },
       },
     }).values;
   } catch (error) {
@@ -130,20 +133,63 @@ function positiveNumber(text: string, option: string): number {
   return value;
 }
 
-function buildSize(engine: EngineKind): number {
+function readBuild(engine: EngineKind): Uint8Array {
   const file = path.join(repoRoot, WASM_FILES[engine]);
   if (!fs.existsSync(file)) {
     console.error(`${WASM_FILES[engine]} is missing: run npm run build`);
     process.exit(1);
   }
-  return fs.statSync(file).size;
+  return new Uint8Array(fs.readFileSync(file));
+}
+
+/** Time per operator type of every model on both builds, for the kernels-against-roofline table. */
+async function profileModels(models: Model[]): Promise<KernelProfile[]> {
+  const profiles: KernelProfile[] = [];
+  for (const model of models) {
+    for (const engine of ENGINES) {
+      try {
+        const interpreter = await Interpreter.load(model.file, { engine });
+        const random = seededRandom(INPUT_SEED);
+        interpreter.inputs.forEach((info, i) => interpreter.setInput(i, randomInput(info, random)));
+        profiles.push({ model: model.name, engine, types: interpreter.profile().types });
+      } catch (error) {
+        console.error(`note: cannot profile ${model.name} on ${engine}: ${(error as Error).message}`);
+      }
+    }
+  }
+  return profiles;
+}
+
+/** Runs ../shared/bench/peers/run_all.sh on ../shared/models and returns its JSON lines. */
+function runPeers(options: ReturnType<typeof parseOptions>): BenchRecord[] {
+  const resultsFile = path.join(os.tmpdir(), `tinyq-peers-${new Date().toISOString().replace(/[:.]/g, '-')}.jsonl`);
+  const args = [path.join(peersDir, 'run_all.sh'), '--models', sharedModelsDir, '--results', resultsFile];
+  if (options.only) args.push('--only', options.only);
+  if (options.runs) args.push('--runs', options.runs);
+  if (options['max-seconds']) args.push('--max-seconds', options['max-seconds']);
+  console.error(`# peers: bash ${args.join(' ')} (PYTHON=${process.env.PYTHON ?? 'python3'}); this takes minutes`);
+  // The harness prints its own table on stdout; stdout here is for JSON lines, so it goes to stderr.
+  const result = spawnSync('bash', args, { cwd: repoRoot, stdio: ['ignore', process.stderr, process.stderr] });
+  if (result.status !== 0 || !fs.existsSync(resultsFile)) {
+    console.error(`the peer harness failed (exit ${result.status ?? result.signal}); bench/RESULTS.md is not written`);
+    process.exit(1);
+  }
+  console.error(`# peers: results in ${resultsFile}`);
+  return fs.readFileSync(resultsFile, 'utf8').split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as BenchRecord);
+}
+
+function machineDescription(): string {
+  const cpus = os.cpus();
+  const gib = (os.totalmem() / 2 ** 30).toFixed(1);
+  const load = os.loadavg().map((x) => x.toFixed(1)).join(' ');
+  return `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${gib} GiB, ${os.type()} ${os.release()} ${os.arch()}, Node ${process.version} (V8 ${process.versions.v8}); load average ${load} when the peers finished`;
 }
 
 function printTable(records: BenchRecord[], wasmBytes: Record<EngineKind, number>): void {
-  const rows = [['model', 'mode', 'median ms', 'GMAC/s', 'arena bytes']];
+  const rows = [['model', 'mode', 'median ms', 'GMAC/s', 'arena bytes', 'lower bound']];
   for (const r of records) {
-    if (r.error !== undefined) rows.push([r.model, r.mode, `error: ${r.error}`, '', '']);
-    else rows.push([r.model, r.mode, r.ms_median!.toFixed(4), r.gmac_s?.toFixed(3) ?? '-', String(r.arena_bytes)]);
+    if (r.error !== undefined) rows.push([r.model, r.mode, `error: ${r.error}`, '', '', '']);
+    else rows.push([r.model, r.mode, r.ms_median!.toFixed(4), r.gmac_s?.toFixed(3) ?? '-', String(r.arena_bytes ?? ''), String(r.arena_lower_bound ?? '')]);
   }
   const widths = rows[0].map((_, column) => Math.max(...rows.map((row) => row[column].length)));
   for (const row of rows) console.error(row.map((cell, column) => (column < 2 ? cell.padEnd(widths[column]) : cell.padStart(widths[column]))).join('  '));
@@ -163,10 +209,13 @@ async function main(): Promise<void> {
   }
   const flatbuffer = await importPeers<TfliteFlatbuffer>('tflite_fb.mjs');
   const version = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version as string;
-  const wasmBytes = Object.fromEntries(ENGINES.map((engine) => [engine, buildSize(engine)])) as Record<EngineKind, number>;
+  const builds = Object.fromEntries(ENGINES.map((engine) => [engine, readBuild(engine)])) as Record<EngineKind, Uint8Array>;
+  const wasmBytes = Object.fromEntries(ENGINES.map((engine) => [engine, builds[engine].length])) as Record<EngineKind, number>;
 
-  const records: BenchRecord[] = [];
-  for (const model of listModels(options.only ? new Set(options.only.split(',')) : null)) {
+  const records = await measureRoofline(repoRoot, INPUT_SEED, lib.timeFn, lib.record, timing);
+  for (const record of records) console.log(JSON.stringify(record));
+  const models = listModels(options.only ? new Set(options.only.split(',')) : null);
+  for (const model of models) {
     for (const engine of ENGINES) {
       let record: BenchRecord;
       try {
@@ -180,6 +229,7 @@ async function main(): Promise<void> {
           version,
           input_dtype: interpreter.inputs[0]?.dtype,
           arena_bytes: interpreter.arenaBytes,
+          arena_lower_bound: interpreter.arenaLowerBound,
           wasm_bytes: wasmBytes[engine],
         });
       } catch (error) {
@@ -190,6 +240,21 @@ async function main(): Promise<void> {
     }
   }
   if (!options.json) printTable(records, wasmBytes);
+  if (!options.peers) return;
+
+  const profiles = await profileModels(models);
+  const peerRecords = runPeers(options);
+  const markdown = resultsMarkdown({
+    date: new Date(),
+    machine: machineDescription(),
+    records: [...records, ...peerRecords],
+    profiles,
+    wasm: ENGINES.map((engine) => ({ file: WASM_FILES[engine], bytes: wasmBytes[engine], gzipBytes: zlib.gzipSync(builds[engine], { level: 9 }).length })),
+    command: ['npm run bench -- --peers', ...process.argv.slice(2).filter((arg) => arg !== '--peers')].join(' '),
+  });
+  const resultsPath = path.join(repoRoot, 'bench', 'RESULTS.md');
+  fs.writeFileSync(resultsPath, markdown);
+  console.error(`wrote ${path.relative(process.cwd(), resultsPath)}`);
 }
 
 await main();

@@ -122,6 +122,12 @@ typedef int32_t tq_arena_bytes_fn(void);
    TQ_OUT_OF_MEMORY, never a trap. */
 typedef int32_t tq_memory_bytes_fn(void);
 
+/* A lower bound on the arena of the loaded model: the largest sum of activation and scratch
+   bytes (each rounded up to 16) alive at one operator, over the same lifetimes the planner
+   uses. No placement fits in fewer bytes; tq_arena_bytes() / this is the planner's overhead.
+   0 before a successful tq_init. */
+typedef int32_t tq_arena_lower_bound_fn(void);
+
 /* ---- Life cycle ------------------------------------------------------------------------ */
 
 /* Discards any loaded model and reserves `length` bytes for the model file; returns where
@@ -222,6 +228,10 @@ typedef int32_t tq_operator_version_fn(int32_t i);
 /* Multiply-accumulates of operator i per invoke (0 for operators without products). */
 typedef double tq_operator_macs_fn(int32_t i);
 
+/* Scratch bytes operator i asked for at tq_init (im2col rows, accumulators), placed in the
+   arena and alive only while operator i runs; 0 if none, -1 for a bad index. */
+typedef int32_t tq_operator_scratch_bytes_fn(int32_t i);
+
 /* Inputs / outputs of operator i: counts (or -1), and the tensor index of entry k (-1 for
    an absent optional input or a bad index). */
 typedef int32_t tq_operator_input_count_fn(int32_t i);
@@ -250,6 +260,7 @@ typedef tq_offset tq_text_fn(void);
   X(tq_error_length, i, )              \
   X(tq_arena_bytes, i, )               \
   X(tq_memory_bytes, i, )              \
+  X(tq_arena_lower_bound, i, )         \
   X(tq_input_count, i, )               \
   X(tq_output_count, i, )              \
   X(tq_input_tensor, i, i)             \
@@ -270,6 +281,7 @@ typedef tq_offset tq_text_fn(void);
   X(tq_operator_code, i, i)            \
   X(tq_operator_version, i, i)         \
   X(tq_operator_macs, F, i)            \
+  X(tq_operator_scratch_bytes, i, i)   \
   X(tq_operator_input_count, i, i)     \
   X(tq_operator_input, i, ii)          \
   X(tq_operator_output_count, i, i)    \

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { convertOnnx, Interpreter, looksLikeOnnx, TinyqError, type EngineChoice, type OperatorInfo, type TensorInfo } from './index.js';
+import { convertOnnx, Interpreter, looksLikeOnnx, TinyqError, type EngineChoice, type OperatorInfo, type Profile, type TensorInfo } from './index.js';
 import { KNOWN_MODELS } from './known_models.js';
 import { CALIBRATORS, accuracy, quantizeModel, type Calibrator, type IoType, type QuantizationMode, type WeightBits } from './quantizer/index.js';
 import { parseArrayFile, samplesOf } from './quantizer/data.js';
@@ -85,10 +85,17 @@ a WebAssembly runtime) and the MACs of one invocation.
 Options:
 ${ENGINE_HELP}
   --json                     print one JSON object instead of tables
-  -h, --help                 show this help`,
+  -h, --help                 show this help
+
+An operator's scratch is arena bytes it uses only while it runs. The arena's lower
+bound is the largest sum of activation and scratch bytes alive at one operator (each
+rounded up to 16 bytes): no placement of the activations needs less.`,
   options: COMMON_OPTIONS,
   run: inspect,
 };
+
+/** Runs of `run --profile` (each operator's time is the median over them). */
+const PROFILE_RUNS = 20;
 
 const RUN: Command = {
   help: `Usage: tinyq run MODEL --input FILE... [options]
@@ -121,11 +128,16 @@ Options:
                              DIR/s{k}_out{j}.bin for sample k of several
   --labels FILE              class names, one per line, for the top-K list
   --top K                    classes listed per classifier output (default ${DEFAULT_TOP})
+  --profile                  after the run, time each operator on the last sample's
+                             input (median of ${PROFILE_RUNS} runs after a warm-up) and print
+                             a table per operator and per operator type
 ${ENGINE_HELP}
   --json                     print {"outputs":[{name,dtype,shape,values,top}],"ms"},
                              or {"samples":[{outputs,ms},...]} for several samples
                              (sensor samples add "input": the file and window;
-                             anomaly scores print {"input","windows","score","ms"})
+                             anomaly scores print {"input","windows","score","ms"});
+                             --profile adds "profile": {engine,runs,ms,invokeMs,macs,
+                             operators:[{index,name,ms,macs,gmacPerSecond}],types:[...]}
   -h, --help                 show this help
 
 A classifier output (rank <= 2, a single row) is summarised by its top-K classes
@@ -145,6 +157,7 @@ Examples:
     'output-dir': { type: 'string', short: 'o' },
     labels: { type: 'string' },
     top: { type: 'string' },
+    profile: { type: 'boolean' },
   },
   run,
 };
@@ -374,6 +387,7 @@ interface ModelReport {
   model: string;
   bytes: number;
   engine: string;
+  arenaLowerBound: number;
   arenaBytes: number;
   memoryBytes: number;
   /** memoryBytes in 64 KiB WebAssembly pages. */
@@ -404,6 +418,7 @@ function describeModel(model: string, interpreter: Interpreter): ModelReport {
     model,
     bytes: interpreter.modelBytes,
     engine: interpreter.engine,
+    arenaLowerBound: interpreter.arenaLowerBound,
     arenaBytes: interpreter.arenaBytes,
     memoryBytes: interpreter.memoryBytes,
     memoryPages: Math.ceil(interpreter.memoryBytes / WASM_PAGE_BYTES),
@@ -422,15 +437,16 @@ function modelText(report: ModelReport): string {
     ['model', report.model],
     ['size', `${count(report.bytes)} bytes`],
     ['engine', report.engine],
+    ['arena lower bound', `${count(report.arenaLowerBound)} bytes${report.arenaLowerBound > 0 ? ` (arena / bound ${(report.arenaBytes / report.arenaLowerBound).toFixed(3)})` : ''}`],
     ['arena', `${count(report.arenaBytes)} bytes`],
     ['engine memory', `${count(report.memoryBytes)} bytes (${report.memoryPages} page${report.memoryPages === 1 ? '' : 's'} of 64 KiB)`],
     ['MACs', count(report.macs)],
     ['operators', counts.join(', ')],
   ], [], '');
   const operators = table([
-    ['#', 'operator', 'version', 'inputs', 'outputs', 'MACs'],
-    ...report.operators.map((op) => [String(op.index), op.name, `v${op.version}`, op.inputShapes.map(shapeText).join(' '), op.outputShapes.map(shapeText).join(' '), count(op.macs)]),
-  ], [0, 5]);
+    ['#', 'operator', 'version', 'inputs', 'outputs', 'MACs', 'scratch'],
+    ...report.operators.map((op) => [String(op.index), op.name, `v${op.version}`, op.inputShapes.map(shapeText).join(' '), op.outputShapes.map(shapeText).join(' '), count(op.macs), count(op.scratchBytes)]),
+  ], [0, 5, 6]);
   return [summary, '', 'operators', operators, '', 'inputs', tensorTable(report.inputs), '', 'outputs', tensorTable(report.outputs)].join('\n');
 }
 
@@ -497,21 +513,36 @@ async function run(parsed: Parsed): Promise<void> {
   if (source !== 'input' && isAutoencoder(interpreter)) {
     if (outputDir !== undefined) throw new UsageError(`--output-dir writes classifier outputs; an autoencoder run prints anomaly scores (see 'tinyq run --help')`);
     const scores = [];
+    let lastWindow: SensorInput | undefined;
     for (const file of files) {
       const windows = await readSensorInputs(interpreter, source, file);
       const { score, invokeMs } = reconstructionError(interpreter, windows);
       scores.push({ input: file, windows: windows.length, score, ms: Number(invokeMs.toFixed(3)) });
+      lastWindow = windows.at(-1) ?? lastWindow;
     }
-    if (parsed.values.json) console.log(JSON.stringify(scores.length === 1 ? scores[0] : { samples: scores }));
-    else console.log(scores.map(reconstructionText).join('\n\n'));
+    let profile: Profile | undefined;
+    if (parsed.values.profile && lastWindow) {
+      interpreter.setInput(0, lastWindow.values);
+      profile = interpreter.profile(PROFILE_RUNS);
+    }
+    if (parsed.values.json) console.log(JSON.stringify({ ...(scores.length === 1 ? scores[0] : { samples: scores }), ...(profile && { profile }) }));
+    else console.log([...scores.map(reconstructionText), ...(profile ? [profileText(profile)] : [])].join('\n\n'));
     return;
   }
   const samples = source === 'input' ? await readSamples(interpreter.inputs, files) : await readSensorSamples(interpreter, source, files);
   const results = samples.map((sample) => invokeSample(interpreter, sample, top, labels));
   const written = outputDir === undefined ? [] : await writeOutputs(outputDir, results);
-  if (parsed.values.json) console.log(JSON.stringify(resultsJson(results)));
-  else if (outputDir !== undefined) for (const { path, bytes } of written) console.log(`wrote ${path} (${count(bytes)} bytes)`);
-  else console.log(results.map(sampleText).join('\n\n'));
+  // Profiled after the outputs are read, so a recurrent model's state does not touch them.
+  let profile: Profile | undefined;
+  if (parsed.values.profile) {
+    samples.at(-1)!.bytes.forEach((bytes, i) => interpreter.setInputBytes(i, bytes));
+    profile = interpreter.profile(PROFILE_RUNS);
+  }
+  if (parsed.values.json) console.log(JSON.stringify({ ...resultsJson(results), ...(profile && { profile }) }));
+  else {
+    const report = outputDir !== undefined ? written.map(({ path, bytes }) => `wrote ${path} (${count(bytes)} bytes)`).join('\n') : results.map(sampleText).join('\n\n');
+    console.log(profile ? `${report}\n\n${profileText(profile)}` : report);
+  }
 }
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
@@ -665,6 +696,31 @@ function topTable(top: TopClass[]): string {
   const header = withLabels ? ['rank', 'class', 'label', 'score'] : ['rank', 'class', 'score'];
   const rows = top.map((entry, rank) => [String(rank + 1), String(entry.index), ...(withLabels ? [entry.label ?? ''] : []), entry.score.toFixed(4)]);
   return table([header, ...rows], [0, 1, header.length - 1], '    ');
+}
+
+// ---------------------------------------------------------------- profile
+
+const msText = (ms: number) => ms.toFixed(4);
+const gmacText = (value: number | null) => (value === null ? '-' : value.toFixed(2));
+
+function profileText(profile: Profile): string {
+  const operators = table([
+    ['#', 'operator', 'ms', 'MACs', 'GMAC/s'],
+    ...profile.operators.map((op) => [String(op.index), op.name, msText(op.ms), count(op.macs), gmacText(op.gmacPerSecond)]),
+  ], [0, 2, 3, 4]);
+  const types = table([
+    ['operator', 'count', 'ms', 'share', 'MACs', 'GMAC/s'],
+    ...profile.types.map((type) => [type.name, String(type.count), msText(type.ms), `${(100 * type.share).toFixed(1)}%`, count(type.macs), gmacText(type.gmacPerSecond)]),
+  ], [1, 2, 3, 4, 5]);
+  return [
+    `profile (${profile.engine} engine, median of ${profile.runs} runs per operator after a warm-up)`,
+    `  operators ${msText(profile.ms)} ms in total, ${gmacText(profile.macs > 0 && profile.ms > 0 ? profile.macs / (profile.ms * 1e6) : null)} GMAC/s; a whole invoke ${msText(profile.invokeMs)} ms`,
+    '',
+    operators,
+    '',
+    'by operator type',
+    types,
+  ].join('\n');
 }
 
 // ---------------------------------------------------------------- convert

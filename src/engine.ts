@@ -23,6 +23,7 @@ export interface EngineExports {
   tq_error_length(): number;
   tq_arena_bytes(): number;
   tq_memory_bytes(): number;
+  tq_arena_lower_bound(): number;
   tq_input_count(): number;
   tq_output_count(): number;
   tq_input_tensor(i: number): number;
@@ -43,6 +44,7 @@ export interface EngineExports {
   tq_operator_code(i: number): number;
   tq_operator_version(i: number): number;
   tq_operator_macs(i: number): number;
+  tq_operator_scratch_bytes(i: number): number;
   tq_operator_input_count(i: number): number;
   tq_operator_input(i: number, k: number): number;
   tq_operator_output_count(i: number): number;

@@ -3,7 +3,7 @@ import type { QuantizeOptions, QuantizeResult } from './quantizer/index.js';
 import type { ModelComparison } from './quantizer/report.js';
 
 export { Interpreter } from './interpreter.js';
-export type { LoadOptions, ModelFormat, OperatorInfo, OutputMode, TensorInfo } from './interpreter.js';
+export type { LoadOptions, ModelFormat, OperatorInfo, OperatorProfile, OperatorTypeProfile, OutputMode, Profile, TensorInfo } from './interpreter.js';
 export { looksLikeOnnx } from './onnx/detect.js';
 
 /** Converts ONNX model bytes to .tflite bytes (the importer is loaded on first use). */

@@ -24,8 +24,43 @@ export interface OperatorInfo {
   name: string;
   version: number;
   macs: number;
+  /** Arena bytes the operator uses for itself while it runs (im2col rows, accumulators). */
+  scratchBytes: number;
   inputs: number[];
   outputs: number[];
+}
+
+/** Time of one operator per invocation: the median over the profile's runs. */
+export interface OperatorProfile {
+  index: number;
+  name: string;
+  ms: number;
+  macs: number;
+  /** macs / time; null for an operator without products or too fast to time. */
+  gmacPerSecond: number | null;
+}
+
+/** The operators of one type together (CONV_2D, ...), slowest type first. */
+export interface OperatorTypeProfile {
+  name: string;
+  count: number;
+  ms: number;
+  /** Fraction of the profile's total time. */
+  share: number;
+  macs: number;
+  gmacPerSecond: number | null;
+}
+
+export interface Profile {
+  engine: EngineKind;
+  runs: number;
+  /** Sum of the operators' times. */
+  ms: number;
+  /** Median time of a whole invoke() over as many runs, for comparison with `ms`. */
+  invokeMs: number;
+  macs: number;
+  operators: OperatorProfile[];
+  types: OperatorTypeProfile[];
 }
 
 export interface LoadOptions {
@@ -42,6 +77,19 @@ export type OutputMode = 'raw' | 'float';
 export type ModelFormat = 'tflite' | 'onnx';
 
 const MAX_MEMORY = 0xFFFFFFFF;
+const DEFAULT_PROFILE_RUNS = 20;
+// Warm-up before profiling: V8 first runs wasm as baseline code and tiers hot functions up
+// to optimized code after a while; times taken before that describe the baseline compiler.
+const PROFILE_WARMUP_MS = 500;
+const PROFILE_WARMUP_INVOKES = 5;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+const gmacPerSecond = (macs: number, ms: number) => (macs > 0 && ms > 0 ? macs / (ms * 1e6) : null);
 
 async function readModelBytes(model: Uint8Array | ArrayBuffer | string | URL): Promise<Uint8Array> {
   if (model instanceof Uint8Array) return model;
@@ -105,6 +153,14 @@ export class Interpreter {
     return this.core.exports.tq_arena_bytes();
   }
 
+  /**
+   * The least arena any placement of this model's activations could use: the largest sum of
+   * activation and scratch bytes alive at one operator (each rounded up to 16 bytes).
+   */
+  get arenaLowerBound(): number {
+    return this.core.exports.tq_arena_lower_bound();
+  }
+
   /** Bytes of engine linear memory in use (model, parameters, arena). */
   get memoryBytes(): number {
     return this.core.exports.tq_memory_bytes();
@@ -139,6 +195,7 @@ export class Interpreter {
       name: this.core.operatorName(api.tq_operator_code(index)),
       version: api.tq_operator_version(index),
       macs: api.tq_operator_macs(index),
+      scratchBytes: api.tq_operator_scratch_bytes(index),
       inputs: Array.from({ length: api.tq_operator_input_count(index) }, (_, k) => api.tq_operator_input(index, k)),
       outputs: Array.from({ length: api.tq_operator_output_count(index) }, (_, k) => api.tq_operator_output(index, k)),
     }));
@@ -199,6 +256,63 @@ export class Interpreter {
 
   invoke(): void {
     this.core.call(() => this.core.exports.tq_invoke());
+  }
+
+  /**
+   * Times each operator on the inputs as set (set them first, as for invoke()): after a
+   * warm-up of whole invocations, runs the operators one at a time, in order, `runs` times, and
+   * takes each operator's median. Each time includes one host-to-engine call (about a
+   * microsecond). The outputs afterwards are those invoke() gives on the same inputs; the state
+   * of recurrent models advances by one step per run and per warm-up invocation.
+   */
+  profile(runs = DEFAULT_PROFILE_RUNS): Profile {
+    if (!Number.isInteger(runs) || runs < 1) throw new TinyqError('INVALID_ARGUMENT', `profile runs must be a positive integer, got ${runs}`);
+    const api = this.core.exports;
+    const operators = this.operators();
+    // An invocation may overwrite its inputs (activations share arena bytes): each run starts
+    // from a copy of them.
+    const inputs = this.inputs.map((info) => this.tensorBytes(info.index));
+    const restoreInputs = () => this.inputs.forEach((info, i) => this.setInputBytes(i, inputs[i]));
+    const warmupStart = performance.now();
+    for (let k = 0; k < PROFILE_WARMUP_INVOKES || performance.now() - warmupStart < PROFILE_WARMUP_MS; k++) {
+      restoreInputs();
+      this.invoke();
+    }
+    const times = operators.map((): number[] => []);
+    const invokeTimes: number[] = [];
+    for (let run = 0; run < runs; run++) {
+      restoreInputs();
+      const invokeStart = performance.now();
+      this.invoke();
+      invokeTimes.push(performance.now() - invokeStart);
+      restoreInputs();
+      for (const op of operators) {
+        const start = performance.now();
+        const status = api.tq_invoke_operator(op.index);
+        times[op.index].push(performance.now() - start);
+        if (status !== 0) throw this.core.lastError();
+      }
+    }
+    const operatorProfiles = operators.map(({ index, name, macs }) => {
+      const ms = median(times[index]);
+      return { index, name, ms, macs, gmacPerSecond: gmacPerSecond(macs, ms) };
+    });
+    const totalMs = operatorProfiles.reduce((sum, op) => sum + op.ms, 0);
+    const byType = new Map<string, OperatorTypeProfile>();
+    for (const op of operatorProfiles) {
+      const type = byType.get(op.name) ?? { name: op.name, count: 0, ms: 0, share: 0, macs: 0, gmacPerSecond: null };
+      type.count++;
+      type.ms += op.ms;
+      type.macs += op.macs;
+      byType.set(op.name, type);
+    }
+    const types = [...byType.values()].sort((a, b) => b.ms - a.ms);
+    for (const type of types) {
+      type.share = totalMs > 0 ? type.ms / totalMs : 0;
+      type.gmacPerSecond = gmacPerSecond(type.macs, type.ms);
+    }
+    const macs = operatorProfiles.reduce((sum, op) => sum + op.macs, 0);
+    return { engine: this.engine, runs, ms: totalMs, invokeMs: median(invokeTimes), macs, operators: operatorProfiles, types };
   }
 
   /**

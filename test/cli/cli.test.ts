@@ -62,6 +62,8 @@ test('inspect --json describes the digits model', () => {
   assert.equal(report.inputs[0].shape, [1, 8, 8, 1]);
   assert.is(report.inputs[0].dtype, 'int8');
   assert.ok(report.arenaBytes > 0);
+  assert.ok(report.arenaLowerBound > 0 && report.arenaLowerBound <= report.arenaBytes);
+  assert.ok(report.operators.every((op: { scratchBytes: number }) => op.scratchBytes >= 0));
   assert.ok(report.macs > 0);
   assert.ok(report.memoryBytes > report.bytes + report.arenaBytes, 'the need holds the model and the arena');
   assert.is(report.memoryPages, Math.ceil(report.memoryBytes / 65536));
@@ -71,6 +73,30 @@ test('inspect states the memory the engine needs in bytes and pages', () => {
   const result = tinyq('inspect', MODEL);
   assert.is(result.status, 0, result.stderr);
   assert.match(result.stdout, /^engine memory +[\d,]+ bytes \(\d+ pages? of 64 KiB\)$/m);
+});
+
+test('inspect prints the arena, its lower bound and each operator\'s scratch bytes', () => {
+  const result = tinyq('inspect', MODEL);
+  assert.is(result.status, 0, result.stderr);
+  assert.match(result.stdout, /arena lower bound\s+[\d,]+ bytes \(arena \/ bound \d\.\d{3}\)\narena\s+[\d,]+ bytes/);
+  assert.match(result.stdout, /MACs\s+scratch/);
+});
+
+test('run --profile prints a row per operator and per operator type; --json adds the profile', () => {
+  const text = tinyq('run', MODEL, '--input', digit(3), '--profile');
+  assert.is(text.status, 0, text.stderr);
+  assert.match(text.stdout, /rank\s+class/);
+  assert.match(text.stdout, /profile \(\w+ engine, median of \d+ runs/);
+  assert.match(text.stdout, /by operator type/);
+  for (const name of ['CONV_2D', 'MAX_POOL_2D', 'RESHAPE', 'FULLY_CONNECTED', 'SOFTMAX']) assert.match(text.stdout, new RegExp(`\\n\\s+\\d+\\s+${name}\\s`));
+
+  const json = tinyq('run', MODEL, '--input', digit(3), '--json', '--profile');
+  assert.is(json.status, 0, json.stderr);
+  const result = JSON.parse(json.stdout);
+  assert.is(result.outputs[0].top[0].index, 3);
+  assert.is(result.profile.operators.length, 6);
+  assert.ok(result.profile.operators.every((op: { ms: number }) => op.ms >= 0));
+  assert.ok(result.profile.types.some((type: { name: string; count: number }) => type.name === 'CONV_2D' && type.count === 2));
 });
 
 test('run --json ranks digit 3 first', () => {
