@@ -1,11 +1,10 @@
 // CONV_2D with per-channel weights: TFLite's reference ConvPerChannel, int8 or 16x8.
 // Input NHWC, filter [out_channels, height, width, in_channels / groups], bias per output channel.
 
-import { fieldI8 } from "../flatbuffer";
 import { Graph } from "../graph";
 import { clamp } from "../quant";
 import { OptionsType } from "../schema";
-import { checkOutputShape, checkRank, operatorError, optionsOf } from "./kernel";
+import { checkRank, operatorError, optionsOf } from "./kernel";
 import { GemmInt8 } from "../microkernels/gemm_int8";
 import { convolveIm2col, im2colScratchBytes } from "./im2col";
 import { WeightedKernel } from "./weighted_kernel";
@@ -30,15 +29,8 @@ export class Conv2D extends WeightedKernel {
     if (filterDepth == 0 || inputDepth % filterDepth != 0 || outputChannels % (inputDepth / filterDepth) != 0) {
       return operatorError(node, "filter depth " + filterDepth.toString() + " does not divide input depth " + inputDepth.toString() + " into groups");
     }
-    const options = optionsOf(node, OptionsType.CONV_2D);
     const window = this.window;
-    window.readStrides(options);
-    window.activation = fieldI8(options, 3, 0);
-    window.readDilation(options, 4, 5);
-    window.filterHeight = filter.dim(1);
-    window.filterWidth = filter.dim(2);
-    if (!window.resolve(node, input.dim(1), input.dim(2))) return false;
-    if (!checkOutputShape(node, this.output, [input.dim(0), window.outputHeight, window.outputWidth, outputChannels])) return false;
+    if (!window.configureConvolution(node, optionsOf(node, OptionsType.CONV_2D), 3, filter.dim(1), filter.dim(2), input, this.output, outputChannels)) return false;
     if (!this.prepareQuantization(outputChannels, window.activation, this.convolutionMaxShift())) return false;
     if (!this.wide && filterDepth == inputDepth) {
       const patchSize = filter.dim(1) * filter.dim(2) * filterDepth;

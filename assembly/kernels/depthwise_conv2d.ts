@@ -1,11 +1,10 @@
 // DEPTHWISE_CONV_2D with per-channel weights: TFLite's reference DepthwiseConvPerChannel, int8 or
 // 16x8. Input NHWC, filter [1, height, width, in_channels * depth_multiplier], bias per output channel.
 
-import { fieldI8 } from "../flatbuffer";
 import { Graph } from "../graph";
 import { clamp } from "../quant";
 import { OptionsType } from "../schema";
-import { checkOutputShape, checkRank, operatorError, optionsOf, unsupported } from "./kernel";
+import { checkRank, operatorError, optionsOf, unsupported } from "./kernel";
 import { DepthwiseInt8 } from "../microkernels/dwconv_int8";
 import { GemmInt8 } from "../microkernels/gemm_int8";
 import { convolveIm2col, im2colScratchBytes } from "./im2col";
@@ -38,15 +37,8 @@ export class DepthwiseConv2D extends WeightedKernel {
       return operatorError(node, "filter must be [1, height, width, input depth x depth multiplier]");
     }
     this.depthMultiplier = outputChannels / inputDepth;
-    const options = optionsOf(node, OptionsType.DEPTHWISE_CONV_2D);
     const window = this.window;
-    window.readStrides(options);
-    window.activation = fieldI8(options, 4, 0);
-    window.readDilation(options, 5, 6);
-    window.filterHeight = filter.dim(1);
-    window.filterWidth = filter.dim(2);
-    if (!window.resolve(node, input.dim(1), input.dim(2))) return false;
-    if (!checkOutputShape(node, this.output, [input.dim(0), window.outputHeight, window.outputWidth, outputChannels])) return false;
+    if (!window.configureConvolution(node, optionsOf(node, OptionsType.DEPTHWISE_CONV_2D), 4, filter.dim(1), filter.dim(2), input, this.output, outputChannels)) return false;
     if (!this.prepareQuantization(outputChannels, window.activation, this.convolutionMaxShift())) return false;
     if (!this.wide && this.depthMultiplier == 1) this.channelwise = this.prepareChannelwise();
     else if (!this.wide && inputDepth == 1) this.prepareSingleChannelGemm();
