@@ -62,7 +62,6 @@ export class DepthwiseConv2D extends WeightedKernel {
     kernel.outputMin = this.outputMin;
     kernel.outputMax = this.outputMax;
     kernel.prepare();
-    this.node.scratchBytes = kernel.scratchBytes();
     return kernel;
   }
 
@@ -106,7 +105,7 @@ export class DepthwiseConv2D extends WeightedKernel {
         for (let outX = 0; outX < window.outputWidth; outX++) {
           const inX0 = outX * window.strideWidth - window.paddingWidth;
           kernel.pixel(image, inputWidth, inY0, inX0, dilationHeight, dilationWidth, filterYStart, filterYEnd,
-            firstValidTap(inX0, dilationWidth), endOfValidTaps(inX0, dilationWidth, inputWidth, window.filterWidth), outputPointer, this.node.scratch);
+            firstValidTap(inX0, dilationWidth), endOfValidTaps(inX0, dilationWidth, inputWidth, window.filterWidth), outputPointer);
           outputPointer += <usize>channels;
         }
       }

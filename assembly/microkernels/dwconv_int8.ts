@@ -2,7 +2,7 @@
 // MobileNet-style models. Channels are the inner loop: each output pixel accumulates its valid
 // taps (taps that fall into padding are skipped, as in the reference) over contiguous
 // channels. The SIMD build keeps 8 channels in two i32x4 accumulators per step; the scalar build
-// accumulates a pixel's channels in an int32 scratch row.
+// keeps 4 channels in registers.
 
 import { clamp, multiplyByQuantizedMultiplier } from "../quant";
 import { RequantizeX4 } from "./requantize_x4";
@@ -27,11 +27,6 @@ export class DepthwiseInt8 {
     if (ASC_FEATURE_SIMD) this.requantizeX4 = new RequantizeX4(this.multipliers, this.shifts, this.outputOffset, this.outputMin, this.outputMax);
   }
 
-  /** Bytes of int32 scratch the scalar build needs (one accumulator per channel). */
-  scratchBytes(): i32 {
-    return ASC_FEATURE_SIMD ? 0 : this.channels * 4;
-  }
-
   // @ts-ignore: decorator
   @inline
   private finish(accumulator: i32, channel: i32): i8 {
@@ -44,7 +39,7 @@ export class DepthwiseInt8 {
    * the valid taps are filter rows [fy0, fy1) and columns [fx0, fx1).
    */
   pixel(image: usize, inputWidth: i32, inY0: i32, inX0: i32, dilationHeight: i32, dilationWidth: i32,
-    fy0: i32, fy1: i32, fx0: i32, fx1: i32, output: usize, scratch: usize): void {
+    fy0: i32, fy1: i32, fx0: i32, fx1: i32, output: usize): void {
     const channels = this.channels;
     let c = 0;
     if (ASC_FEATURE_SIMD) {
@@ -78,19 +73,35 @@ export class DepthwiseInt8 {
       }
       return;
     }
-    memory.copy(scratch, this.bias, <usize>channels << 2);
-    for (let fy = fy0; fy < fy1; fy++) {
-      const rowStart = image + <usize>(((inY0 + fy * dilationHeight) * inputWidth) * channels);
-      const filterRow = this.filter + <usize>((fy * this.filterWidth) * channels);
-      for (let fx = fx0; fx < fx1; fx++) {
-        const x = rowStart + <usize>((inX0 + fx * dilationWidth) * channels);
-        const w = filterRow + <usize>(fx * channels);
-        for (let k = 0; k < channels; k++) {
-          const slot = scratch + (<usize>k << 2);
-          store<i32>(slot, load<i32>(slot) + <i32>load<i8>(w + k) * (<i32>load<i8>(x + k) + this.inputOffset));
+    // Scalar build: 4 channels at a time in registers, then one at a time.
+    const inputOffset = this.inputOffset;
+    for (; c < channels; c += 4) {
+      const count = min(4, channels - c);
+      let a0 = load<i32>(this.bias + (<usize>c << 2));
+      let a1 = count > 1 ? load<i32>(this.bias + (<usize>(c + 1) << 2)) : 0;
+      let a2 = count > 2 ? load<i32>(this.bias + (<usize>(c + 2) << 2)) : 0;
+      let a3 = count > 3 ? load<i32>(this.bias + (<usize>(c + 3) << 2)) : 0;
+      for (let fy = fy0; fy < fy1; fy++) {
+        const rowStart = image + <usize>(((inY0 + fy * dilationHeight) * inputWidth) * channels + c);
+        const filterRow = this.filter + <usize>((fy * this.filterWidth) * channels + c);
+        for (let fx = fx0; fx < fx1; fx++) {
+          const x = rowStart + <usize>((inX0 + fx * dilationWidth) * channels);
+          const w = filterRow + <usize>(fx * channels);
+          a0 += <i32>load<i8>(w) * (<i32>load<i8>(x) + inputOffset);
+          if (count < 4) {
+            if (count > 1) a1 += <i32>load<i8>(w + 1) * (<i32>load<i8>(x + 1) + inputOffset);
+            if (count > 2) a2 += <i32>load<i8>(w + 2) * (<i32>load<i8>(x + 2) + inputOffset);
+            continue;
+          }
+          a1 += <i32>load<i8>(w + 1) * (<i32>load<i8>(x + 1) + inputOffset);
+          a2 += <i32>load<i8>(w + 2) * (<i32>load<i8>(x + 2) + inputOffset);
+          a3 += <i32>load<i8>(w + 3) * (<i32>load<i8>(x + 3) + inputOffset);
         }
       }
+      store<i8>(output + c, this.finish(a0, c));
+      if (count > 1) store<i8>(output + c + 1, this.finish(a1, c + 1));
+      if (count > 2) store<i8>(output + c + 2, this.finish(a2, c + 2));
+      if (count > 3) store<i8>(output + c + 3, this.finish(a3, c + 3));
     }
-    for (let k = 0; k < channels; k++) store<i8>(output + k, this.finish(load<i32>(scratch + (<usize>k << 2)), k));
   }
 }

@@ -47,7 +47,6 @@ export function depthwise(filter: usize, filterHeight: i32, filterWidth: i32, ch
   kernel.outputMin = outputMin;
   kernel.outputMax = outputMax;
   kernel.prepare();
-  const scratch = heap.alloc(<usize>max(kernel.scratchBytes(), 4));
   for (let outY = 0; outY < outputHeight; outY++) {
     const inY0 = outY * stride - padding;
     const fy0 = max(0, (-inY0 + dilation - 1) / dilation);
@@ -56,7 +55,7 @@ export function depthwise(filter: usize, filterHeight: i32, filterWidth: i32, ch
       const inX0 = outX * stride - padding;
       const fx0 = max(0, (-inX0 + dilation - 1) / dilation);
       const fx1 = min(filterWidth, (width - inX0 + dilation - 1) / dilation);
-      kernel.pixel(input, width, inY0, inX0, dilation, dilation, fy0, fy1, fx0, fx1, output + <usize>((outY * outputWidth + outX) * channels), scratch);
+      kernel.pixel(input, width, inY0, inX0, dilation, dilation, fy0, fy1, fx0, fx1, output + <usize>((outY * outputWidth + outX) * channels));
     }
   }
 }
