@@ -3,15 +3,12 @@
 // Input [..., depth] seen as [batches, depth], filter [units, depth], optional bias [units].
 // Weights may be per-tensor or per-channel (one scale per unit).
 
-import { fieldI8 } from "../flatbuffer";
 import { Graph } from "../graph";
 import { clamp, multiplyByQuantizedMultiplierSingleRounding } from "../quant";
-import { Activation, OptionsType } from "../schema";
-import { checkActivation, operatorError, optionsOf, tensorLabel } from "./kernel";
+import { checkActivation } from "./kernel";
 import { GemmInt8 } from "../microkernels/gemm_int8";
 import { WeightedKernel } from "./weighted_kernel";
-
-const WEIGHTS_FORMAT_DEFAULT: i32 = 0;
+import { FullyConnectedShape } from "./fully_connected_shape";
 
 export class FullyConnected extends WeightedKernel {
   batches: i32 = 0;
@@ -23,21 +20,13 @@ export class FullyConnected extends WeightedKernel {
     if (!this.bindWeighted(graph, 2)) return false;
     const input = this.input;
     const output = this.output;
-    const options = optionsOf(node, OptionsType.FULLY_CONNECTED);
-    const activation = fieldI8(options, 0, Activation.NONE);
-    if (fieldI8(options, 1, WEIGHTS_FORMAT_DEFAULT) != WEIGHTS_FORMAT_DEFAULT) {
-      return operatorError(node, "only the default weights format is supported");
-    }
-    if (!checkActivation(node, activation)) return false;
-    const units = this.filter.dim(0);
-    const depth = this.filter.dim(1);
-    if (depth == 0 || input.elementCount % depth != 0) {
-      return operatorError(node, "input " + tensorLabel(input) + " is not a whole number of rows of depth " + depth.toString());
-    }
-    this.batches = input.elementCount / depth;
-    if (output.elementCount != this.batches * units || output.rank == 0 || output.dim(output.rank - 1) != units) {
-      return operatorError(node, "output " + tensorLabel(output) + " should hold " + this.batches.toString() + " rows of " + units.toString());
-    }
+    const shape = new FullyConnectedShape();
+    if (!shape.configure(node, input, this.filter, output)) return false;
+    if (!checkActivation(node, shape.activation)) return false;
+    const activation = shape.activation;
+    const units = shape.units;
+    const depth = shape.depth;
+    this.batches = shape.batches;
     if (!this.prepareQuantization(units, activation)) return false;
     // The reference rounds once here, unlike the convolutions.
     if (!this.wide) this.gemm = this.int8Gemm(this.filter.data, depth, true);

@@ -2,14 +2,10 @@
 // input is read as rows of `depth` values; each output sums the products over the row, adds the
 // bias and clamps to the fused activation.
 
-import { fieldI8 } from "../../flatbuffer";
 import { Graph } from "../../graph";
-import { Activation, OptionsType } from "../../schema";
-import { operatorError, optionsOf, tensorLabel } from "../kernel";
 import { clampFloat, loadF32, storeF32 } from "./activation";
 import { FloatWeightedKernel } from "./weighted";
-
-const WEIGHTS_FORMAT_DEFAULT: i32 = 0;
+import { FullyConnectedShape } from "../fully_connected_shape";
 
 export class FloatFullyConnected extends FloatWeightedKernel {
   batches: i32 = 0;
@@ -19,20 +15,12 @@ export class FloatFullyConnected extends FloatWeightedKernel {
     if (!this.bindWeighted(graph, 2)) return false;
     const input = this.input;
     const output = this.output;
-    const options = optionsOf(node, OptionsType.FULLY_CONNECTED);
-    const activation = fieldI8(options, 0, Activation.NONE);
-    if (fieldI8(options, 1, WEIGHTS_FORMAT_DEFAULT) != WEIGHTS_FORMAT_DEFAULT) {
-      return operatorError(node, "only the default weights format is supported");
-    }
-    const units = this.filter.dim(0);
-    const depth = this.filter.dim(1);
-    if (depth == 0 || input.elementCount % depth != 0) {
-      return operatorError(node, "input " + tensorLabel(input) + " is not a whole number of rows of depth " + depth.toString());
-    }
-    this.batches = input.elementCount / depth;
-    if (output.elementCount != this.batches * units || output.rank == 0 || output.dim(output.rank - 1) != units) {
-      return operatorError(node, "output " + tensorLabel(output) + " should hold " + this.batches.toString() + " rows of " + units.toString());
-    }
+    const shape = new FullyConnectedShape();
+    if (!shape.configure(node, input, this.filter, output)) return false;
+    const activation = shape.activation;
+    const units = shape.units;
+    const depth = shape.depth;
+    this.batches = shape.batches;
     if (!this.prepareOutput(units, activation)) return false;
     this.macs = <f64>this.batches * <f64>units * <f64>depth;
     return true;
