@@ -76,11 +76,12 @@ const ENGINE_HELP = `  --engine auto|simd|scalar  engine build (default auto: SI
 const INSPECT: Command = {
   help: `Usage: tinyq inspect MODEL [options]
 
-Describes a .tflite or .onnx model as the engine prepared it (ONNX is converted first): operator counts and versions,
-each operator's tensor shapes and MACs, the input and output tensors with their
-quantization, the arena, the linear memory the engine needs for the model (its data,
-the model, prepared parameters and arena, in bytes and 64 KiB pages: the limit to give
-a WebAssembly runtime) and the MACs of one invocation.
+Describes a .tflite or .onnx model as the engine prepared it (ONNX is converted
+first): operator counts and versions, each operator's tensor shapes, MACs and
+scratch, the input and output tensors with their quantization, the arena and its
+lower bound, the linear memory the engine needs for the model (its data, the model,
+prepared parameters and arena, in bytes and 64 KiB pages: the limit to give a
+WebAssembly runtime) and the MACs of one invocation.
 
 Options:
 ${ENGINE_HELP}
