@@ -9,6 +9,7 @@
 import { Graph } from "./graph";
 import { arenaBytes, currentGraph, init, invoke, invokeOperator, reserveModel, reset } from "./interpreter";
 import { heapBytes, setMemoryLimit } from "./memory";
+import { roundsOnce } from "./quant";
 import { operatorName } from "./schema";
 import { errorCode, errorMessageLength, errorMessagePointer } from "./status";
 import { Tensor } from "./tensor";
@@ -75,6 +76,14 @@ export function tq_arena_bytes(): i32 {
 export function tq_arena_lower_bound(): i32 {
   const graph = graphOrNull();
   return graph != null ? <i32>graph.arenaLowerBound : 0;
+}
+
+/**
+ * Roundings of the loaded model's requantization: 2, as TFLite's reference kernels, or 1 when the
+ * model's metadata asks for TFLITE_SINGLE_ROUNDING (models converted from ONNX); 0 before init.
+ */
+export function tq_requantization_roundings(): i32 {
+  return graphOrNull() == null ? 0 : roundsOnce() ? 1 : 2;
 }
 
 /** Bytes of linear memory in use: model, parameters and arena. */

@@ -4,13 +4,13 @@
 
 import {
   bufferBase, fieldI32, fieldI8, fieldString, fieldTable, fieldU32, fieldU64, fieldU8, fieldVector,
-  inBounds, isMalformed, readF32, readI32, readI64, rootTable, stringStart, vectorElement, vectorLength, vectorTable,
+  inBounds, isMalformed, readF32, readI32, readI64, readU8, rootTable, stringStart, vectorElement, vectorLength, vectorTable,
 } from "./flatbuffer";
 import { Graph, Node } from "./graph";
 import { allocate } from "./memory";
-import { typeMax, typeMin } from "./quant";
+import { setRoundingOnce, typeMax, typeMin } from "./quant";
 import {
-  BufferField, ModelField, OperatorCodeField, OperatorField, QuantizationField, SubGraphField, TensorField,
+  BufferField, MetadataField, ModelField, OperatorCodeField, OperatorField, QuantizationField, SubGraphField, TensorField,
   operatorName,
 } from "./schema";
 import { reserve } from "./memory";
@@ -52,6 +52,7 @@ export function readModel(): Graph | null {
   const buffers = fieldVector(model, ModelField.BUFFERS, 4);
   if (isMalformed()) { malformed("the model's vectors"); return null; }
   if (vectorLength(subgraphs) < 1) { invalid("the model has no subgraph"); return null; }
+  if (!readRoundingMode(model, buffers)) return null;
 
   const subgraph = vectorTable(subgraphs, 0);
   if (!reserve(NODE_BYTES, "reading the model")) return null;
@@ -63,6 +64,37 @@ export function readModel(): Graph | null {
   if (!readOperators(graph, subgraph, codes)) return null;
   if (!checkExecutionOrder(graph)) return null;
   return graph;
+}
+
+/** Metadata entry by which a model asks for the single-rounding requantization (quant.ts). */
+const ROUNDING_METADATA = "tinyq.requantization";
+const SINGLE_ROUNDING = "single-rounding";
+
+/** Sets the requantization rounding: once when the model's metadata asks for it, twice otherwise. */
+function readRoundingMode(model: u32, buffers: u32): bool {
+  setRoundingOnce(false);
+  const entries = fieldVector(model, ModelField.METADATA, 4);
+  for (let i = 0; i < vectorLength(entries); i++) {
+    const entry = vectorTable(entries, i);
+    const nameLength = fieldString(entry, MetadataField.NAME);
+    if (!bytesEqual(stringStart, nameLength, ROUNDING_METADATA)) continue;
+    const bufferIndex = fieldU32(entry, MetadataField.BUFFER, 0);
+    const data = bufferIndex < <u32>vectorLength(buffers) ? fieldVector(vectorTable(buffers, <i32>bufferIndex), BufferField.DATA, 1) : 0;
+    if (data == 0 || !bytesEqual(data + 4, vectorLength(data), SINGLE_ROUNDING)) {
+      return invalid("metadata " + ROUNDING_METADATA + " must hold \"" + SINGLE_ROUNDING + "\"");
+    }
+    setRoundingOnce(true);
+  }
+  return !isMalformed() || malformed("the model's metadata");
+}
+
+/** Whether the `length` model bytes at `position` are the ASCII text `expected`. */
+function bytesEqual(position: u32, length: i32, expected: string): bool {
+  if (length != expected.length) return false;
+  for (let i = 0; i < length; i++) {
+    if (readU8(position + <u32>i) != <u32>expected.charCodeAt(i)) return false;
+  }
+  return true;
 }
 
 function readIndexList(table: u32, field: i32, tensorCount: i32, what: string): StaticArray<i32> {

@@ -38,10 +38,26 @@ export function roundingDivideByPOT(x: i32, exponent: i32): i32 {
   return (x >> exponent) + (remainder > threshold ? 1 : 0);
 }
 
-/** TFLite's MultiplyByQuantizedMultiplier (double rounding): x * multiplier * 2^shift. */
+/**
+ * The loaded model's requantization rounding: twice, as TFLite's reference kernels (the
+ * default), or once, as TFLite built with TFLITE_SINGLE_ROUNDING and as onnxruntime's float
+ * requantization (models converted from ONNX ask for it in their metadata, see model.ts).
+ */
+let roundingOnce: bool = false;
+
+export function setRoundingOnce(once: bool): void {
+  roundingOnce = once;
+}
+
+export function roundsOnce(): bool {
+  return roundingOnce;
+}
+
+/** TFLite's MultiplyByQuantizedMultiplier, x * multiplier * 2^shift, in the model's rounding mode. */
 // @ts-ignore: decorator
 @inline
 export function multiplyByQuantizedMultiplier(x: i32, multiplier: i32, shift: i32): i32 {
+  if (roundingOnce) return multiplyByQuantizedMultiplierSingleRounding(<i64>x, multiplier, shift);
   const leftShift = shift > 0 ? shift : 0;
   const rightShift = shift > 0 ? 0 : -shift;
   return roundingDivideByPOT(saturatingRoundingDoublingHighMul(x * (<i32>1 << leftShift), multiplier), rightShift);
@@ -49,7 +65,8 @@ export function multiplyByQuantizedMultiplier(x: i32, multiplier: i32, shift: i3
 
 /**
  * The single-rounding form, round(x * multiplier / 2^(31 - shift)) in 64 bits, which TFLite's
- * reference fully-connected kernel uses (its conformance goldens differ from the double rounding).
+ * reference fully-connected kernel always uses (its conformance goldens differ from the double
+ * rounding) and every kernel uses in the single-rounding mode.
  */
 // @ts-ignore: decorator
 @inline

@@ -6,6 +6,12 @@ export namespace ModelField {
   export const OPERATOR_CODES: i32 = 1;
   export const SUBGRAPHS: i32 = 2;
   export const BUFFERS: i32 = 4;
+  export const METADATA: i32 = 6;
+}
+
+export namespace MetadataField {
+  export const NAME: i32 = 0;
+  export const BUFFER: i32 = 1;
 }
 
 export namespace OperatorCodeField {

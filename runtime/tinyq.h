@@ -128,6 +128,12 @@ typedef int32_t tq_memory_bytes_fn(void);
    0 before a successful tq_init. */
 typedef int32_t tq_arena_lower_bound_fn(void);
 
+/* How many times the loaded model's requantization rounds: 2, as TFLite's reference kernels, or
+   1 when the model's metadata entry "tinyq.requantization" holds "single-rounding" (TFLite's
+   TFLITE_SINGLE_ROUNDING; `tinyq convert` writes it into models converted from ONNX, whose
+   runtime rounds once). 0 before a successful tq_init. */
+typedef int32_t tq_requantization_roundings_fn(void);
+
 /* ---- Life cycle ------------------------------------------------------------------------ */
 
 /* Discards any loaded model and reserves `length` bytes for the model file; returns where
@@ -261,6 +267,7 @@ typedef tq_offset tq_text_fn(void);
   X(tq_arena_bytes, i, )               \
   X(tq_memory_bytes, i, )              \
   X(tq_arena_lower_bound, i, )         \
+  X(tq_requantization_roundings, i, )  \
   X(tq_input_count, i, )               \
   X(tq_output_count, i, )              \
   X(tq_input_tensor, i, i)             \

@@ -390,6 +390,7 @@ interface ModelReport {
   engine: string;
   arenaLowerBound: number;
   arenaBytes: number;
+  requantizationRoundings: number;
   memoryBytes: number;
   /** memoryBytes in 64 KiB WebAssembly pages. */
   memoryPages: number;
@@ -421,6 +422,7 @@ function describeModel(model: string, interpreter: Interpreter): ModelReport {
     engine: interpreter.engine,
     arenaLowerBound: interpreter.arenaLowerBound,
     arenaBytes: interpreter.arenaBytes,
+    requantizationRoundings: interpreter.requantizationRoundings,
     memoryBytes: interpreter.memoryBytes,
     memoryPages: Math.ceil(interpreter.memoryBytes / WASM_PAGE_BYTES),
     macs: operators.reduce((sum, op) => sum + op.macs, 0),
@@ -440,6 +442,7 @@ function modelText(report: ModelReport): string {
     ['engine', report.engine],
     ['arena lower bound', `${count(report.arenaLowerBound)} bytes${report.arenaLowerBound > 0 ? ` (arena / bound ${(report.arenaBytes / report.arenaLowerBound).toFixed(3)})` : ''}`],
     ['arena', `${count(report.arenaBytes)} bytes`],
+    ['requantization', report.requantizationRoundings === 1 ? 'single rounding (model metadata; TFLITE_SINGLE_ROUNDING)' : 'double rounding (TFLite reference)'],
     ['engine memory', `${count(report.memoryBytes)} bytes (${report.memoryPages} page${report.memoryPages === 1 ? '' : 's'} of 64 KiB)`],
     ['MACs', count(report.macs)],
     ['operators', counts.join(', ')],

@@ -24,6 +24,7 @@ export interface EngineExports {
   tq_arena_bytes(): number;
   tq_memory_bytes(): number;
   tq_arena_lower_bound(): number;
+  tq_requantization_roundings(): number;
   tq_input_count(): number;
   tq_output_count(): number;
   tq_input_tensor(i: number): number;

@@ -161,6 +161,14 @@ export class Interpreter {
     return this.core.exports.tq_arena_lower_bound();
   }
 
+  /**
+   * How many times requantization rounds: 2 as TFLite's reference kernels, 1 for a model whose
+   * metadata asks for single rounding (models converted from ONNX, see README "ONNX models").
+   */
+  get requantizationRoundings(): number {
+    return this.core.exports.tq_requantization_roundings();
+  }
+
   /** Bytes of engine linear memory in use (model, parameters, arena). */
   get memoryBytes(): number {
     return this.core.exports.tq_memory_bytes();

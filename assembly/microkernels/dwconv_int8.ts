@@ -4,7 +4,7 @@
 // channels. The SIMD build keeps 8 channels in two i32x4 accumulators per step; the scalar build
 // keeps 4 channels in registers.
 
-import { clamp, multiplyByQuantizedMultiplier } from "../quant";
+import { clamp, multiplyByQuantizedMultiplier, roundsOnce } from "../quant";
 import { RequantizeX4 } from "./requantize_x4";
 
 export class DepthwiseInt8 {
@@ -19,12 +19,12 @@ export class DepthwiseInt8 {
   outputOffset: i32 = 0;
   outputMin: i32 = 0;
   outputMax: i32 = 0;
-  /** The SIMD build's four-channel requantization. */
+  /** The SIMD build's four-channel requantization (double rounding only: lane by lane otherwise). */
   requantizeX4: RequantizeX4 | null = null;
 
   /** Call once the fields are set. */
   prepare(): void {
-    if (ASC_FEATURE_SIMD) this.requantizeX4 = new RequantizeX4(this.multipliers, this.shifts, this.outputOffset, this.outputMin, this.outputMax);
+    if (ASC_FEATURE_SIMD && !roundsOnce()) this.requantizeX4 = new RequantizeX4(this.multipliers, this.shifts, this.outputOffset, this.outputMin, this.outputMax);
   }
 
   // @ts-ignore: decorator
@@ -32,6 +32,14 @@ export class DepthwiseInt8 {
   private finish(accumulator: i32, channel: i32): i8 {
     const value = multiplyByQuantizedMultiplier(accumulator, unchecked(this.multipliers[channel]), unchecked(this.shifts[channel]));
     return <i8>clamp(value + this.outputOffset, this.outputMin, this.outputMax);
+  }
+
+  /** Requantizes the accumulators of channels c..c+3 one by one (the single-rounding mode). */
+  private storeLanes(accumulators: v128, c: i32, output: usize): void {
+    store<i8>(output + c, this.finish(i32x4.extract_lane(accumulators, 0), c));
+    store<i8>(output + c + 1, this.finish(i32x4.extract_lane(accumulators, 1), c + 1));
+    store<i8>(output + c + 2, this.finish(i32x4.extract_lane(accumulators, 2), c + 2));
+    store<i8>(output + c + 3, this.finish(i32x4.extract_lane(accumulators, 3), c + 3));
   }
 
   /**
@@ -57,9 +65,14 @@ export class DepthwiseInt8 {
             high = i32x4.add(high, i32x4.extmul_high_i16x8_s(x, w));
           }
         }
-        const requantizeX4 = changetype<RequantizeX4>(this.requantizeX4);
-        const bytes = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(requantizeX4.apply(low, c), requantizeX4.apply(high, c + 4)), i32x4.splat(0));
-        v128.store64_lane(output + c, bytes, 0);
+        const requantizeX4 = this.requantizeX4;
+        if (requantizeX4 != null) {
+          const bytes = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(requantizeX4.apply(low, c), requantizeX4.apply(high, c + 4)), i32x4.splat(0));
+          v128.store64_lane(output + c, bytes, 0);
+        } else {
+          this.storeLanes(low, c, output);
+          this.storeLanes(high, c + 4, output);
+        }
       }
       for (; c < channels; c++) {
         let accumulator = load<i32>(this.bias + (<usize>c << 2));

@@ -12,7 +12,7 @@
 // all lanes, with 4 channels' weight pairs (widened to int16) adds straight into 4 channel
 // lanes: no horizontal sums, and the lanes go to the 4-channel requantization as they are.
 
-import { clamp, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierSingleRounding } from "../quant";
+import { clamp, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierSingleRounding, roundsOnce } from "../quant";
 import { RequantizeX4 } from "./requantize_x4";
 
 const BLOCK_CHANNELS: i32 = 8;
@@ -30,7 +30,7 @@ export class GemmInt8 {
   outputOffset: i32 = 0;
   outputMin: i32 = 0;
   outputMax: i32 = 0;
-  /** FULLY_CONNECTED's reference rounds once; CONV_2D's twice (see quant.ts). */
+  /** FULLY_CONNECTED's reference rounds once; CONV_2D's twice unless the model asks for once (see quant.ts). */
   singleRounding: bool = false;
   /** SIMD build: the filter in depth pairs, and the 4-channel requantization (double rounding only). */
   packedFilter: StaticArray<i8> = [];
@@ -47,7 +47,7 @@ export class GemmInt8 {
     }
     this.foldedBias = folded;
     if (!ASC_FEATURE_SIMD) return;
-    if (!this.singleRounding) {
+    if (!this.singleRounding && !roundsOnce()) {
       this.requantizeX4 = new RequantizeX4(this.multipliers, this.shifts, this.outputOffset, this.outputMin, this.outputMax);
     }
     const pairs = (this.depth + 1) >> 1;

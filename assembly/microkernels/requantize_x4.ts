@@ -1,11 +1,14 @@
 // TFLite's double-rounding MultiplyByQuantizedMultiplier on four output channels at once, for the
-// SIMD build. WebAssembly shifts take one amount for all lanes, but every channel has its own
-// shift, so the per-lane powers of two are turned into multiplications prepared once:
+// SIMD build (a model in the single-rounding mode is requantized lane by lane instead).
+// WebAssembly shifts take one amount for all lanes, but every channel has its own shift, so the
+// per-lane powers of two are turned into multiplications prepared once:
 //   x * 2^left                       as a 32-bit multiply (wrapping, like the reference),
 //   the high product x * m / 2^31    in two 64-bit lanes pairs, rounded as gemmlowp does,
 //   floor(y / 2^right)               as (y * 2^(31 - right)) >> 31 in 64 bits (y itself for right 0),
 // then the reference's round-half-away-from-zero correction on the remainder. Exact for every
 // input: the unit tests compare it with the scalar form.
+
+import { roundsOnce } from "../quant";
 
 export class RequantizeX4 {
   /** Per channel, padded to a multiple of 4 lanes: 2^left, multiplier, 2^(31 - right) (0 for right 0), 2^right, (2^right - 1) >> 1. */
@@ -85,10 +88,19 @@ function floorHigh(y: v128, f: v128): v128 {
   return i32x4.shuffle(low, high, 0, 2, 4, 6);
 }
 
-/** MultiplyByQuantizedMultiplier (double rounding) with one multiplier and shift for all four lanes. */
+/** MultiplyByQuantizedMultiplier, in the model's rounding mode, with one multiplier and shift for all four lanes. */
 // @ts-ignore: decorator
 @inline
 export function requantizeUniformX4(x: v128, multiplier: i32, shift: i32): v128 {
+  if (roundsOnce()) {
+    // round(x * multiplier / 2^(31 - shift)) in 64-bit lanes.
+    const totalShift = 31 - shift;
+    const nudge = i64x2.splat(<i64>1 << (totalShift - 1));
+    const m = i32x4.splat(multiplier);
+    const low = i64x2.shr_s(i64x2.add(i64x2.extmul_low_i32x4_s(x, m), nudge), totalShift);
+    const high = i64x2.shr_s(i64x2.add(i64x2.extmul_high_i32x4_s(x, m), nudge), totalShift);
+    return i32x4.shuffle(low, high, 0, 2, 4, 6);
+  }
   const right = shift > 0 ? 0 : -shift;
   const high = highMul(i32x4.shl(x, shift > 0 ? shift : 0), i32x4.splat(multiplier));
   // The reference's rounding divide by 2^right: round half away from zero.

@@ -95,6 +95,9 @@ const INT32_RANGE = [-2147483648, 2147483647];
 
 export const isQuantizedType = (type: ElementType) => type === 'int8' || type === 'uint8';
 
+/** The metadata entry that puts the engine in its single-rounding requantization (runtime/tinyq.h). */
+const SINGLE_ROUNDING_METADATA = { 'tinyq.requantization': 'single-rounding' };
+
 /** Converts ONNX model bytes to .tflite bytes; every failure is a TinyqError. */
 export function convertOnnx(bytes: Uint8Array): Uint8Array {
   const graph = readOnnx(bytes);
@@ -137,7 +140,8 @@ export class Converter {
     });
     for (const node of this.graph.nodes) if (!this.folded.has(node)) this.convertNode(node);
     const outputs = this.graph.outputs.map((output) => this.graphOutput(output.name, output.type));
-    return this.builder.serialize(inputs, outputs, `converted from ONNX${this.graph.producer ? ` (${this.graph.producer})` : ''} by tinyq`);
+    // onnxruntime requantizes in float with one rounding: the engine's single-rounding mode is the closest fixed-point form.
+    return this.builder.serialize(inputs, outputs, `converted from ONNX${this.graph.producer ? ` (${this.graph.producer})` : ''} by tinyq`, SINGLE_ROUNDING_METADATA);
   }
 
   // ------------------------------------------------------------ errors and attributes

@@ -81,7 +81,8 @@ export class TfliteBuilder {
   }
 
   /** The model as .tflite bytes, with the given graph inputs and outputs. */
-  serialize(inputs: number[], outputs: number[], description: string): Uint8Array {
+  /** The model as .tflite bytes; `metadata` entries are written as the model's named metadata buffers. */
+  serialize(inputs: number[], outputs: number[], description: string, metadata: Record<string, string> = {}): Uint8Array {
     const builder = new Builder(1024);
     const opcodeKeys: string[] = [];
     const opcodeIndex = (op: OperatorSpec) => {
@@ -146,13 +147,23 @@ export class TfliteBuilder {
     const opcodesVector = offsetVector(builder, opcodeOffsets);
     const subgraphsVector = offsetVector(builder, [subgraph]);
     const descriptionString = builder.createString(description);
+    const metadataOffsets = Object.entries(metadata).map(([name, value]) => {
+      buffers.push(dataBuffer(builder, new TextEncoder().encode(value)));
+      const nameString = builder.createString(name);
+      builder.startObject(2);
+      builder.addFieldOffset(0, nameString, 0);
+      builder.addFieldInt32(1, buffers.length - 1, 0);
+      return builder.endObject();
+    });
+    const metadataVector = metadataOffsets.length > 0 ? offsetVector(builder, metadataOffsets) : 0;
     const buffersVector = offsetVector(builder, buffers);
-    builder.startObject(5);
+    builder.startObject(7);
     builder.addFieldInt32(0, SCHEMA_VERSION, 0);
     builder.addFieldOffset(1, opcodesVector, 0);
     builder.addFieldOffset(2, subgraphsVector, 0);
     builder.addFieldOffset(3, descriptionString, 0);
     builder.addFieldOffset(4, buffersVector, 0);
+    if (metadataVector) builder.addFieldOffset(6, metadataVector, 0);
     builder.finish(builder.endObject(), 'TFL3');
     return builder.asUint8Array().slice();
   }

@@ -11,6 +11,8 @@ interface Microkernels {
   allocate(bytes: number): number;
   gemm(...args: number[]): void;
   depthwise(...args: number[]): void;
+  setRounding(once: number): void;
+  requantizeFour(values: number, multiplier: number, shift: number): void;
 }
 
 async function compile(simd: boolean): Promise<Microkernels> {
@@ -72,13 +74,16 @@ for (const simd of [false, true]) {
   microkernels('gemm: rows x channels x depth, both roundings', () => {
     for (let trial = 0; trial < 60; trial++) {
       const rows = 1 + random(7), channels = 1 + random(13), depth = 1 + random(40), stride = depth + random(3);
-      const single = trial % 2 === 1;
+      // Single rounding asked by the kernel (FULLY_CONNECTED) or by the model's mode.
+      const kernelSingle = trial % 4 === 1, modelSingle = trial % 4 === 3;
+      const single = kernelSingle || modelSingle;
+      kernels.setRounding(modelSingle ? 1 : 0);
       const q = randomQuantization(channels);
       const filter = int8s(channels * depth), input = int8s(rows * stride + 16);
       const [low, high] = trial % 3 === 0 ? [q.outputOffset, 127] : [-128, 127];
       const output = kernels.allocate(rows * channels);
       kernels.gemm(put(kernels, filter), depth, channels, put(kernels, q.bias), q.inputOffset, put(kernels, q.multipliers), put(kernels, q.shifts),
-        q.outputOffset, low, high, single ? 1 : 0, put(kernels, input), stride, rows, output);
+        q.outputOffset, low, high, kernelSingle ? 1 : 0, put(kernels, input), stride, rows, output);
       const actual = new Int8Array(kernels.memory.buffer, output, rows * channels);
       for (let r = 0; r < rows; r++) {
         for (let c = 0; c < channels; c++) {
@@ -91,8 +96,10 @@ for (const simd of [false, true]) {
     }
   });
 
-  microkernels('depthwise: valid taps only, stride, dilation, padding', () => {
+  microkernels('depthwise: valid taps only, stride, dilation, padding, both roundings', () => {
     for (let trial = 0; trial < 40; trial++) {
+      const single = trial % 2 === 1;
+      kernels.setRounding(single ? 1 : 0);
       const channels = 1 + random(20), filterSize = 1 + random(4), stride = 1 + random(2), dilation = 1 + random(2);
       const height = 3 + random(6), width = 3 + random(6), padding = random(2);
       const effective = (filterSize - 1) * dilation + 1;
@@ -112,8 +119,23 @@ for (const simd of [false, true]) {
           if (iy < 0 || iy >= height || ix < 0 || ix >= width) continue;
           accumulator += filter[(fy * filterSize + fx) * channels + c] * (input[(iy * width + ix) * channels + c] + q.inputOffset);
         }
-        const expected = Math.min(127, Math.max(-128, requantize(accumulator, q.multipliers[c], q.shifts[c], false) + q.outputOffset));
+        const expected = Math.min(127, Math.max(-128, requantize(accumulator, q.multipliers[c], q.shifts[c], single) + q.outputOffset));
         assert.is(actual[(oy * outputWidth + ox) * channels + c], expected, `trial ${trial} at ${oy},${ox},${c}`);
+      }
+    }
+  });
+
+  microkernels('uniform requantization of four values (ADD), both roundings', () => {
+    for (let trial = 0; trial < 400; trial++) {
+      const single = trial % 2 === 1;
+      kernels.setRounding(single ? 1 : 0);
+      const { multipliers: [multiplier], shifts: [shift] } = randomQuantization(1);
+      const values = Int32Array.from({ length: 4 }, () => random(1 << 24) - (1 << 23));
+      const pointer = put(kernels, values);
+      kernels.requantizeFour(pointer, multiplier, shift);
+      const actual = new Int32Array(kernels.memory.buffer, pointer, 4);
+      for (let i = 0; i < 4; i++) {
+        assert.is(actual[i], requantize(values[i], multiplier, shift, single), `trial ${trial}: ${values[i]} x ${multiplier} x 2^${shift}`);
       }
     }
   });

@@ -3,6 +3,25 @@
 
 import { GemmInt8 } from "../../assembly/microkernels/gemm_int8";
 import { DepthwiseInt8 } from "../../assembly/microkernels/dwconv_int8";
+import { requantizeUniformX4 } from "../../assembly/microkernels/requantize_x4";
+import { multiplyByQuantizedMultiplier, setRoundingOnce } from "../../assembly/quant";
+
+/** The model-wide rounding mode (a model's metadata sets it at load). */
+export function setRounding(once: bool): void {
+  setRoundingOnce(once);
+}
+
+/** MultiplyByQuantizedMultiplier of four values at `values`, in place: SIMD (uniform) or scalar. */
+export function requantizeFour(values: usize, multiplier: i32, shift: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    v128.store(values, requantizeUniformX4(v128.load(values), multiplier, shift));
+    return;
+  }
+  for (let i = 0; i < 4; i++) {
+    const p = values + (<usize>i << 2);
+    store<i32>(p, multiplyByQuantizedMultiplier(load<i32>(p), multiplier, shift));
+  }
+}
 
 export function allocate(bytes: i32): usize {
   return heap.alloc(<usize>bytes);

@@ -15,13 +15,6 @@ if (shared.length === 0) console.log(`onnx: ${sharedOnnxDir} not found; running 
 
 /** Largest accepted difference in output quantization steps. */
 const STEP_TOLERANCE = 1;
-/**
- * Measured exceptions: the engine requantizes convolutions like TFLite's reference kernels
- * (two roundings, see README "ONNX models"), onnxruntime with one float rounding; in dwsep_qdq
- * five stacked convolutions carry one-step differences into a two-step output difference on
- * one element of sample s1 (TFLite 2.21 BUILTIN_REF gives the same bytes).
- */
-const MEASURED_STEP_TOLERANCE: Record<string, number> = { dwsep_qdq: 2 };
 const ACCURACY_POINTS = 0.5;
 
 for (const engine of ['scalar', 'simd'] as const) {
@@ -35,10 +28,10 @@ for (const engine of ['scalar', 'simd'] as const) {
       waiting.push(`${spec.name}: waits for ${loaded.waitsFor} (${loaded.message})`);
       continue;
     }
-    onnx(`${spec.name} within ${MEASURED_STEP_TOLERANCE[spec.name] ?? STEP_TOLERANCE} output step(s) of onnxruntime`, () => {
+    onnx(`${spec.name} within ${STEP_TOLERANCE} output step(s) of onnxruntime`, () => {
       if (loaded instanceof Error) throw loaded;
       const largest = largestStepDifference(loaded, testCase);
-      assert.ok(largest <= (MEASURED_STEP_TOLERANCE[spec.name] ?? STEP_TOLERANCE), `${spec.name}: largest difference ${largest} steps`);
+      assert.ok(largest <= STEP_TOLERANCE, `${spec.name}: largest difference ${largest} steps`);
     });
     if (spec.eval) {
       onnx(`${spec.name} accuracy within ${ACCURACY_POINTS} points of onnxruntime`, () => {

@@ -8,6 +8,7 @@ import onnxProto from 'onnx-proto';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { convertOnnx, Interpreter, TinyqError } from '../../src/index.js';
+import { readTflite, writeTflite } from '../../src/tflite/reader.js';
 import { repoRoot } from '../conformance.js';
 import { fixtureOnnxDir, largestStepDifference, listOnnxCases, missingEngineOperator, sharedOnnxDir } from './cases.js';
 
@@ -96,6 +97,34 @@ test('a QDQ model becomes integer operators with the ONNX inputs and outputs', a
   const depthwise = interpreter.operators()[4];
   assert.equal(interpreter.tensor(depthwise.inputs[0]).shape, [1, 5, 5, 6], 'activations are NHWC inside the graph');
 });
+
+test('a converted model asks for single-rounding requantization in its metadata', async () => {
+  const tflite = await convertOnnx(new Uint8Array(fs.readFileSync(groupedConv)));
+  assert.is((await Interpreter.load(tflite)).requantizationRoundings, 1);
+  // Rewritten without metadata, the same graph requantizes as TFLite's reference kernels.
+  assert.is((await Interpreter.load(writeTflite(readTflite(tflite)))).requantizationRoundings, 2);
+  const asked = Buffer.from(tflite);
+  const at = asked.indexOf('single-rounding');
+  assert.ok(at > 0);
+  asked.write('double-rounding', at);
+  try {
+    await Interpreter.load(new Uint8Array(asked));
+    assert.unreachable('an unknown rounding mode must be refused');
+  } catch (error) {
+    assert.instance(error, TinyqError);
+    assert.is((error as TinyqError).code, 'INVALID_MODEL');
+    assert.match((error as Error).message, 'metadata tinyq.requantization must hold "single-rounding"');
+  }
+});
+
+const dwsep = listOnnxCases(sharedOnnxDir).find((c) => c.spec.name === 'dwsep_qdq');
+if (dwsep) {
+  test('single rounding keeps dwsep_qdq within one step of onnxruntime; double rounding does not', async () => {
+    const tflite = await convertOnnx(new Uint8Array(fs.readFileSync(path.join(dwsep.dir, dwsep.spec.model))));
+    assert.ok(largestStepDifference(await Interpreter.load(tflite), dwsep) <= 1);
+    assert.is(largestStepDifference(await Interpreter.load(writeTflite(readTflite(tflite))), dwsep), 2);
+  });
+}
 
 test('an unsupported operator fails naming the operator and the node', async () => {
   const error = await convertError(floatModel([{ name: 'squash', opType: 'Tanh', input: ['x'], output: ['y'] }], [1, 2, 4, 4]));
