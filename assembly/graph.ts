@@ -10,10 +10,12 @@ export class Node {
   /** Name of a CUSTOM operator (UTF-8 bytes inside the model). */
   customCodePosition: usize = 0;
   customCodeLength: i32 = 0;
-  inputs: StaticArray<i32> = [];
-  outputs: StaticArray<i32> = [];
+  // Lists are set by the reader (model.ts) before anything reads them: no default empty lists,
+  // each of which would cost a heap block per operator.
+  inputs!: StaticArray<i32>;
+  outputs!: StaticArray<i32>;
   /** Tensors that carry quantization parameters of values inside the operator (LSTM gates). */
-  intermediates: StaticArray<i32> = [];
+  intermediates!: StaticArray<i32>;
   /** BuiltinOptions union member and table position in the model (0: no options). */
   optionsType: i32 = 0;
   options: u32 = 0;
@@ -25,10 +27,10 @@ export class Node {
 }
 
 export class Graph {
-  tensors: StaticArray<Tensor> = [];
-  nodes: StaticArray<Node> = [];
-  inputs: StaticArray<i32> = [];
-  outputs: StaticArray<i32> = [];
+  tensors!: StaticArray<Tensor>;
+  nodes!: StaticArray<Node>;
+  inputs!: StaticArray<i32>;
+  outputs!: StaticArray<i32>;
   /** Set by the planner: the most (aligned) activation and scratch bytes alive at one operator. */
   arenaLowerBound: i64 = 0;
 }

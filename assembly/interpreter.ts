@@ -9,7 +9,7 @@ import { isMalformed, openBuffer } from "./flatbuffer";
 import { Graph, Node } from "./graph";
 import { createKernel } from "./kernels/registry";
 import { Kernel, operatorLabel } from "./kernels/kernel";
-import { allocateLast, blockBytes, reserve, resetHeap } from "./memory";
+import { allocateLast, blockBytes, heapMark, reserve, resetHeap, rewindHeap } from "./memory";
 import { readModel } from "./model";
 import { planArena } from "./planner";
 import { BuiltinOperator, operatorName } from "./schema";
@@ -89,8 +89,11 @@ export function init(): i32 {
     }
   }
 
+  // The planner's records are dead once the offsets are on the tensors: the arena reuses their bytes.
+  const planStart = heapMark();
   if (!reserve(planBytes(model), "planning the arena")) return finish();
   arenaLength = planArena(model);
+  rewindHeap(planStart);
   if (arenaLength < 0) {
     fail(Status.OUT_OF_MEMORY, "the activations need more than 2 GiB of arena");
     return finish();

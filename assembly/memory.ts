@@ -69,11 +69,21 @@ export function allocateLast(bytes: u64, what: string): usize {
 
 /** Forgets everything allocated since keepHeap(): the next model starts from an empty heap. */
 export function resetHeap(): void {
-  __reset();
-  // A block of n bytes moves the stub's top by n + 16 (rounded to 16): land exactly on the floor.
-  const start = heapTop();
-  if (heapFloor > start) heap.alloc(heapFloor - start - 16);
+  rewindHeap(heapFloor);
   bytesNeeded = <u64>heapTop() + MESSAGE_HEADROOM;
+}
+
+/** Where the heap's top is now, to rewind to later (rewindHeap). */
+export function heapMark(): usize {
+  return heapTop();
+}
+
+/** Frees every block allocated since `mark` (at least the start of the heap): their bytes are reused. */
+export function rewindHeap(mark: usize): void {
+  __reset();
+  // A block of n bytes moves the stub's top by n + 16 (rounded to 16): land exactly on the mark.
+  const start = heapTop();
+  if (mark > start) heap.alloc(mark - start - 16);
 }
 
 /**

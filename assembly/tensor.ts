@@ -67,7 +67,8 @@ const NAME_BYTES: i32 = 128;
 export class Tensor {
   index: i32 = 0;
   type: i32 = 0;
-  shape: StaticArray<i32> = [];
+  /** Set by the reader (model.ts) or the kernel that makes the tensor. */
+  shape!: StaticArray<i32>;
   elementCount: i32 = 0;
   byteSize: i32 = 0;
   /** Absolute address of the data: in the model for constants, in the arena otherwise. */

@@ -13,8 +13,8 @@ export class DepthwiseInt8 {
   channels: i32 = 0;
   filterHeight: i32 = 0;
   filterWidth: i32 = 0;
-  multipliers: StaticArray<i32> = [];
-  shifts: StaticArray<i32> = [];
+  multipliers!: StaticArray<i32>;
+  shifts!: StaticArray<i32>;
   inputOffset: i32 = 0;
   outputOffset: i32 = 0;
   outputMin: i32 = 0;

@@ -24,16 +24,16 @@ export class GemmInt8 {
   depth: i32 = 0;
   channels: i32 = 0;
   /** bias[c] + inputOffset * sum_k filter[c][k] for each output channel (padded to 8 channels). */
-  foldedBias: StaticArray<i32> = [];
-  multipliers: StaticArray<i32> = [];
-  shifts: StaticArray<i32> = [];
+  foldedBias!: StaticArray<i32>;
+  multipliers!: StaticArray<i32>;
+  shifts!: StaticArray<i32>;
   outputOffset: i32 = 0;
   outputMin: i32 = 0;
   outputMax: i32 = 0;
   /** FULLY_CONNECTED's reference rounds once; CONV_2D's twice unless the model asks for once (see quant.ts). */
   singleRounding: bool = false;
   /** SIMD build: the filter in depth pairs, and the 4-channel requantization (double rounding only). */
-  packedFilter: StaticArray<i8> = [];
+  packedFilter!: StaticArray<i8>;
   requantizeX4: RequantizeX4 | null = null;
 
   /** Call once the fields are set: folds the input offset into the bias (bias may be 0: none). */
