@@ -10,7 +10,7 @@ import { Graph } from "./graph";
 import { arenaBytes, currentGraph, init, invoke, invokeOperator, reserveModel, reset } from "./interpreter";
 import { heapBytes, setMemoryLimit } from "./memory";
 import { roundsOnce } from "./quant";
-import { operatorName } from "./schema";
+import { writeOperatorName } from "./schema";
 import { errorCode, errorMessageLength, errorMessagePointer } from "./status";
 import { Tensor } from "./tensor";
 
@@ -240,10 +240,9 @@ export function tq_operator_output(i: i32, k: i32): i32 {
   return k >= 0 && k < outputs.length ? outputs[k] : -1;
 }
 
-/** Writes the name of a builtin operator code at tq_text() and returns its length. */
+/** Writes the name of a builtin operator code at tq_text() and returns its length (0: no such code). */
 export function tq_operator_name(code: i32): i32 {
-  const name = operatorName(code);
-  return <i32>String.UTF8.encodeUnsafe(changetype<usize>(name), min(name.length, TEXT_CAPACITY), textBuffer);
+  return writeOperatorName(code, textBuffer, TEXT_CAPACITY);
 }
 
 export function tq_text(): usize {

@@ -256,7 +256,7 @@ function readQuantization(tensor: Tensor, table: u32): bool {
   tensor.quantizationCount = count;
   tensor.scalesPosition = vectorElement(scales, 0, 4);
   tensor.zeroPointsPosition = vectorElement(zeroPoints, 0, 8);
-  tensor.quantizedDimension = dimension;
+  tensor.quantizedDimension = <i8>dimension;
   tensor.scale = readF32(tensor.scalesPosition);
   tensor.zeroPoint = <i32>readI64(tensor.zeroPointsPosition);
   return true;
@@ -301,11 +301,15 @@ function readOperators(graph: Graph, subgraph: u32, codes: u32): bool {
 }
 
 /** An operator's tensor list; only inputs may name no tensor (-1). */
+/** The list of operators without tensors of a role (most have no intermediates): static data, shared. */
+const NO_TENSORS: StaticArray<i32> = [];
+
 function readOperatorTensors(table: u32, field: i32, graph: Graph, node: Node, role: string): StaticArray<i32> {
   const optionalAllowed = field == OperatorField.INPUTS;
   const vector = fieldVector(table, field, 4);
   const count = vectorLength(vector);
-  if (!reserve(listBytes(count, 4), "reading the operators")) return [];
+  if (count == 0) return NO_TENSORS;
+  if (!reserve(listBytes(count, 4), "reading the operators")) return NO_TENSORS;
   const list = new StaticArray<i32>(count);
   for (let i = 0; i < count; i++) {
     const index = readI32(vectorElement(vector, i, 4));

@@ -110,27 +110,29 @@ function collectBuffers(graph: Graph): Array<Buffer> {
   const tensors = graph.tensors;
   const nodes = graph.nodes;
   const end = nodes.length;
+  // Operator indices between which each tensor must keep its value (-1: never used).
+  const firstUse = new StaticArray<i32>(tensors.length);
+  const lastUse = new StaticArray<i32>(tensors.length);
   for (let t = 0; t < tensors.length; t++) {
-    const tensor = tensors[t];
-    tensor.firstUse = tensor.isVariable ? 0 : -1;
-    tensor.lastUse = tensor.isVariable ? end : -1;
+    firstUse[t] = tensors[t].isVariable ? 0 : -1;
+    lastUse[t] = tensors[t].isVariable ? end : -1;
   }
-  for (let i = 0; i < graph.inputs.length; i++) touch(graph, graph.inputs[i], 0);
+  for (let i = 0; i < graph.inputs.length; i++) touch(firstUse, lastUse, graph.inputs[i], 0);
   for (let n = 0; n < nodes.length; n++) {
     const node = nodes[n];
-    for (let i = 0; i < node.inputs.length; i++) if (node.inputs[i] >= 0) touch(graph, node.inputs[i], n);
-    for (let o = 0; o < node.outputs.length; o++) touch(graph, node.outputs[o], n);
+    for (let i = 0; i < node.inputs.length; i++) if (node.inputs[i] >= 0) touch(firstUse, lastUse, node.inputs[i], n);
+    for (let o = 0; o < node.outputs.length; o++) touch(firstUse, lastUse, node.outputs[o], n);
   }
-  for (let i = 0; i < graph.outputs.length; i++) touch(graph, graph.outputs[i], end);
+  for (let i = 0; i < graph.outputs.length; i++) touch(firstUse, lastUse, graph.outputs[i], end);
 
   const buffers = new Array<Buffer>();
   for (let t = 0; t < tensors.length; t++) {
     const tensor = tensors[t];
-    if (tensor.isConstant || tensor.firstUse < 0) continue;
+    if (tensor.isConstant || firstUse[t] < 0) continue;
     const buffer = new Buffer();
     buffer.size = tensor.byteSize;
-    buffer.firstUse = tensor.firstUse;
-    buffer.lastUse = tensor.lastUse;
+    buffer.firstUse = firstUse[t];
+    buffer.lastUse = lastUse[t];
     buffer.owner = t;
     buffers.push(buffer);
   }
@@ -146,8 +148,7 @@ function collectBuffers(graph: Graph): Array<Buffer> {
   return buffers;
 }
 
-function touch(graph: Graph, index: i32, at: i32): void {
-  const tensor = graph.tensors[index];
-  if (tensor.firstUse < 0 || at < tensor.firstUse) tensor.firstUse = at;
-  if (at > tensor.lastUse) tensor.lastUse = at;
+function touch(firstUse: StaticArray<i32>, lastUse: StaticArray<i32>, tensor: i32, at: i32): void {
+  if (firstUse[tensor] < 0 || at < firstUse[tensor]) firstUse[tensor] = at;
+  if (at > lastUse[tensor]) lastUse[tensor] = at;
 }

@@ -211,35 +211,6 @@ export const MAX_MULTIPLIER_SHIFT: i32 = 30;
 /** multiplyByQuantizedMultiplierWide shifts right by 15 - shift, which must stay positive. */
 export const MAX_WIDE_MULTIPLIER_SHIFT: i32 = 14;
 
-/** Per-output-channel requantization of a convolution: multiplier and shift for each channel. */
-export class ChannelQuantization {
-  multipliers: StaticArray<i32>;
-  shifts: StaticArray<i32>;
-  /** Kernels refuse shifts above MAX_MULTIPLIER_SHIFT: such multipliers overflow 32 bits. */
-  largestShift: i32 = i32.MIN_VALUE;
-
-  constructor(channels: i32) {
-    this.multipliers = new StaticArray<i32>(channels);
-    this.shifts = new StaticArray<i32>(channels);
-  }
-}
-
-/**
- * TFLite's PopulateConvolutionQuantizationParams: for each output channel,
- * input_scale * filter_scale[c] / output_scale in double precision, then QuantizeMultiplier.
- * A per-tensor filter scale is used for every channel.
- */
-export function convolutionQuantization(input: Tensor, filter: Tensor, output: Tensor, channels: i32): ChannelQuantization {
-  const result = new ChannelQuantization(channels);
-  for (let c = 0; c < channels; c++) {
-    quantizeMultiplier(<f64>input.scale * <f64>filter.channelScale(c) / <f64>output.scale);
-    unchecked(result.multipliers[c] = quantizedMultiplier);
-    unchecked(result.shifts[c] = quantizedShift);
-    result.largestShift = max(result.largestShift, quantizedShift);
-  }
-  return result;
-}
-
 /** Result register of checkedLog2. */
 export let log2Rounded: i32 = 0;
 

@@ -75,6 +75,8 @@ export class Tensor {
   data: usize = 0;
   isConstant: bool = false;
   isVariable: bool = false;
+  /** The axis of per-channel quantization (a rank is at most 8): beside the flags, in their word. */
+  quantizedDimension: i8 = 0;
   /** Name bytes inside the model (UTF-8). */
   namePosition: usize = 0;
   nameLength: i32 = 0;
@@ -85,11 +87,8 @@ export class Tensor {
   quantizationCount: i32 = 0;
   scalesPosition: u32 = 0;
   zeroPointsPosition: u32 = 0;
-  quantizedDimension: i32 = 0;
 
-  /** Operator indices between which the tensor must keep its value (planner). */
-  firstUse: i32 = -1;
-  lastUse: i32 = -1;
+  /** Set by the planner: where an activation lives in the arena. */
   arenaOffset: i32 = -1;
 
   get rank(): i32 {

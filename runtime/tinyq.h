@@ -246,7 +246,8 @@ typedef int32_t tq_operator_output_count_fn(int32_t i);
 typedef int32_t tq_operator_output_fn(int32_t i, int32_t k);
 
 /* Writes the name of BuiltinOperator `code` ("CONV_2D", ...) as UTF-8 at tq_text() and
-   returns its length in bytes (at most 64, no NUL). The buffer is reused by every call. */
+   returns its length in bytes (at most 64, no NUL; 0 for a code without a name). The buffer is
+   reused by every call. */
 typedef int32_t tq_operator_name_fn(int32_t code);
 typedef tq_offset tq_text_fn(void);
 

@@ -149,7 +149,9 @@ export class Engine {
     if (status !== 0) throw this.lastError();
   }
 
+  /** A builtin operator code's name ("BUILTIN_n" for a code the engine has no name for). */
   operatorName(code: number): string {
-    return this.text(this.exports.tq_text(), this.exports.tq_operator_name(code));
+    const length = this.exports.tq_operator_name(code);
+    return length > 0 ? this.text(this.exports.tq_text(), length) : `BUILTIN_${code}`;
   }
 }

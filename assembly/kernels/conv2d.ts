@@ -37,7 +37,9 @@ export class Conv2D extends WeightedKernel {
       this.gemm = this.int8Gemm(filter.data, patchSize, false);
       this.pointwise = patchSize == inputDepth && window.strideHeight == 1 && window.strideWidth == 1
         && window.paddingHeight == 0 && window.paddingWidth == 0 && window.outputHeight == input.dim(1) && window.outputWidth == input.dim(2);
-      if (!this.pointwise) node.scratchBytes = im2colScratchBytes(window, patchSize);
+      if (!this.pointwise) node.scratchBytes += im2colScratchBytes(window, patchSize);
+    } else {
+      this.quantization.keep();
     }
     this.macs = <f64>this.output.elementCount * <f64>(filter.dim(1) * filter.dim(2) * filterDepth);
     return true;
@@ -53,8 +55,9 @@ export class Conv2D extends WeightedKernel {
 
   /** int8 through the GEMM microkernel (see im2col.ts). */
   private convolveRows(gemm: GemmInt8): void {
+    const im2colScratch = this.refreshGemm(gemm);
     if (this.pointwise) gemm.run(this.input.data, this.input.dim(3), this.input.elementCount / this.input.dim(3), this.output.data);
-    else convolveIm2col(gemm, this.input, this.output, this.window, this.inputOffset, this.node.scratch);
+    else convolveIm2col(gemm, this.input, this.output, this.window, this.inputOffset, im2colScratch);
   }
 
   /** The reference loop: grouped int8 convolutions and 16x8. */
@@ -76,8 +79,7 @@ export class Conv2D extends WeightedKernel {
     const inputData = input.data;
     const filterData = this.filter.data;
     const biasData = this.biasData();
-    const multipliers = this.quantization.multipliers;
-    const shifts = this.quantization.shifts;
+    const quantization = this.quantization;
     const inputOffset = this.inputOffset;
     let outputPointer = output.data;
 
@@ -104,7 +106,7 @@ export class Conv2D extends WeightedKernel {
               }
             }
             if (biasData != 0) accumulator += WeightedKernel.biasOf<TAccumulator>(biasData, outChannel);
-            const scaled = WeightedKernel.requantizeConvolution<TAccumulator>(accumulator, unchecked(multipliers[outChannel]), unchecked(shifts[outChannel]));
+            const scaled = WeightedKernel.requantizeConvolution<TAccumulator>(accumulator, quantization.multiplier(outChannel), quantization.shift(outChannel));
             store<TActivation>(outputPointer, <TActivation>clamp(scaled + this.outputOffset, this.outputMin, this.outputMax));
             outputPointer += sizeof<TActivation>();
           }

@@ -8,6 +8,7 @@ import { checkRank, operatorError, optionsOf, unsupported } from "./kernel";
 import { DepthwiseInt8 } from "../microkernels/dwconv_int8";
 import { GemmInt8 } from "../microkernels/gemm_int8";
 import { convolveIm2col, im2colScratchBytes } from "./im2col";
+import { ChannelQuantization } from "./channel_quantization";
 import { WeightedKernel } from "./weighted_kernel";
 import { Window } from "./window";
 
@@ -42,6 +43,7 @@ export class DepthwiseConv2D extends WeightedKernel {
     if (!this.prepareQuantization(outputChannels, window.activation, this.convolutionMaxShift())) return false;
     if (!this.wide && this.depthMultiplier == 1) this.channelwise = this.prepareChannelwise();
     else if (!this.wide && inputDepth == 1) this.prepareSingleChannelGemm();
+    else this.quantization.keep();
     this.macs = <f64>this.output.elementCount * <f64>(filter.dim(1) * filter.dim(2));
     return true;
   }
@@ -55,8 +57,8 @@ export class DepthwiseConv2D extends WeightedKernel {
     kernel.channels = channels;
     kernel.filterHeight = this.window.filterHeight;
     kernel.filterWidth = this.window.filterWidth;
-    kernel.multipliers = this.quantization.multipliers;
-    kernel.shifts = this.quantization.shifts;
+    this.node.scratchBytes = this.quantization.placeForMicrokernels();
+    useDepthwiseQuantization(kernel, this.quantization);
     kernel.inputOffset = this.inputOffset;
     kernel.outputOffset = this.outputOffset;
     kernel.outputMin = this.outputMin;
@@ -73,16 +75,23 @@ export class DepthwiseConv2D extends WeightedKernel {
       for (let c = 0; c < channels; c++) rows[c * taps + tap] = load<i8>(this.filter.data + <usize>(tap * channels + c));
     }
     this.gemm = this.int8Gemm(changetype<usize>(rows), taps, false);
-    this.node.scratchBytes = im2colScratchBytes(this.window, taps);
+    this.node.scratchBytes += im2colScratchBytes(this.window, taps);
   }
 
   eval(): void {
     const channelwise = this.channelwise;
     const gemm = this.gemm;
-    if (channelwise != null) this.convolveChannelwise(channelwise);
-    else if (gemm != null) convolveIm2col(gemm, this.input, this.output, this.window, this.inputOffset, this.node.scratch);
-    else if (this.wide) this.convolve<i16, i64>();
-    else this.convolve<i8, i32>();
+    if (channelwise != null) {
+      this.quantization.refresh(this.node.scratch);
+      useDepthwiseQuantization(channelwise, this.quantization);
+      this.convolveChannelwise(channelwise);
+    } else if (gemm != null) {
+      convolveIm2col(gemm, this.input, this.output, this.window, this.inputOffset, this.refreshGemm(gemm));
+    } else if (this.wide) {
+      this.convolve<i16, i64>();
+    } else {
+      this.convolve<i8, i32>();
+    }
   }
 
   /** Each output pixel over its valid taps only, as the reference skips taps in the padding. */
@@ -130,8 +139,7 @@ export class DepthwiseConv2D extends WeightedKernel {
     const inputData = input.data;
     const filterData = this.filter.data;
     const biasData = this.biasData();
-    const multipliers = this.quantization.multipliers;
-    const shifts = this.quantization.shifts;
+    const quantization = this.quantization;
     const inputOffset = this.inputOffset;
     let outputPointer = output.data;
 
@@ -156,7 +164,7 @@ export class DepthwiseConv2D extends WeightedKernel {
               }
             }
             if (biasData != 0) accumulator += WeightedKernel.biasOf<TAccumulator>(biasData, outChannel);
-            const scaled = WeightedKernel.requantizeConvolution<TAccumulator>(accumulator, unchecked(multipliers[outChannel]), unchecked(shifts[outChannel]));
+            const scaled = WeightedKernel.requantizeConvolution<TAccumulator>(accumulator, quantization.multiplier(outChannel), quantization.shift(outChannel));
             store<TActivation>(outputPointer, <TActivation>clamp(scaled + this.outputOffset, this.outputMin, this.outputMax));
             outputPointer += sizeof<TActivation>();
           }
@@ -164,6 +172,11 @@ export class DepthwiseConv2D extends WeightedKernel {
       }
     }
   }
+}
+
+function useDepthwiseQuantization(kernel: DepthwiseInt8, quantization: ChannelQuantization): void {
+  kernel.multipliers = quantization.multipliers;
+  kernel.shifts = quantization.shifts;
 }
 
 /** The first tap k with origin + k * dilation >= 0. */

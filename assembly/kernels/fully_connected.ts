@@ -30,13 +30,17 @@ export class FullyConnected extends WeightedKernel {
     if (!this.prepareQuantization(units, activation)) return false;
     // The reference rounds once here, unlike the convolutions.
     if (!this.wide) this.gemm = this.int8Gemm(this.filter.data, depth, true);
+    else this.quantization.keep();
     this.macs = <f64>this.batches * <f64>units * <f64>depth;
     return true;
   }
 
   eval(): void {
     const gemm = this.gemm;
-    if (gemm != null) gemm.run(this.input.data, gemm.depth, this.batches, this.output.data);
+    if (gemm != null) {
+      this.refreshGemm(gemm);
+      gemm.run(this.input.data, gemm.depth, this.batches, this.output.data);
+    }
     else if (this.wideAccumulator) this.multiply<i16, i64>();
     else this.multiply<i16, i32>();
   }
@@ -46,8 +50,7 @@ export class FullyConnected extends WeightedKernel {
     const depth = this.filter.dim(1);
     const filterData = this.filter.data;
     const biasData = this.biasData();
-    const multipliers = this.quantization.multipliers;
-    const shifts = this.quantization.shifts;
+    const quantization = this.quantization;
     const inputOffset = this.inputOffset;
     let inputRow = this.input.data;
     let outputPointer = this.output.data;
@@ -61,7 +64,7 @@ export class FullyConnected extends WeightedKernel {
         }
         if (biasData != 0) accumulator += WeightedKernel.biasOf<TAccumulator>(biasData, unit);
         // Unlike the convolutions, the reference rounds once for both accumulator widths.
-        const scaled = multiplyByQuantizedMultiplierSingleRounding(<i64>accumulator, unchecked(multipliers[unit]), unchecked(shifts[unit]));
+        const scaled = multiplyByQuantizedMultiplierSingleRounding(<i64>accumulator, quantization.multiplier(unit), quantization.shift(unit));
         store<TActivation>(outputPointer, <TActivation>clamp(scaled + this.outputOffset, this.outputMin, this.outputMax));
         outputPointer += sizeof<TActivation>();
       }

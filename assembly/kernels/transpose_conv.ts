@@ -54,6 +54,7 @@ export class TransposeConv extends WeightedKernel {
     window.filterWidth = filter.dim(2);
     if (!window.resolve(node, output.dim(1), output.dim(2))) return false;
     if (!this.prepareQuantization(outputChannels, window.activation)) return false;
+    this.quantization.keep();
     if (output.elementCount > 0x1FFFFFFF) return operatorError(node, "output " + tensorLabel(output) + " is too large for int32 sums");
     node.scratchBytes = output.elementCount << 2;
     this.macs = <f64>input.elementCount * <f64>(filter.dim(1) * filter.dim(2) * outputChannels);
@@ -111,13 +112,12 @@ export class TransposeConv extends WeightedKernel {
     const outputData = this.output.data;
     const outputChannels = this.output.dim(3);
     const biasData = this.biasData();
-    const multipliers = this.quantization.multipliers;
-    const shifts = this.quantization.shifts;
+    const quantization = this.quantization;
     for (let i = 0; i < this.output.elementCount; i++) {
       const channel = i % outputChannels;
       let accumulator = load<i32>(sums + (<usize>i << 2));
       if (biasData != 0) accumulator += load<i32>(biasData + (<usize>channel << 2));
-      accumulator = multiplyByQuantizedMultiplier(accumulator, unchecked(multipliers[channel]), unchecked(shifts[channel]));
+      accumulator = multiplyByQuantizedMultiplier(accumulator, quantization.multiplier(channel), quantization.shift(channel));
       store<i8>(outputData + i, <i8>clamp(accumulator + this.outputOffset, this.outputMin, this.outputMax));
     }
   }

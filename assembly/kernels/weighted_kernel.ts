@@ -7,10 +7,11 @@
 
 import { Graph } from "../graph";
 import {
-  activationMax, activationMin, activationRange, ChannelQuantization, convolutionQuantization, MAX_MULTIPLIER_SHIFT,
+  activationMax, activationMin, activationRange, MAX_MULTIPLIER_SHIFT,
   MAX_WIDE_MULTIPLIER_SHIFT, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierWide,
 } from "../quant";
 import { GemmInt8 } from "../microkernels/gemm_int8";
+import { ChannelQuantization } from "./channel_quantization";
 import { Tensor, TensorType } from "../tensor";
 import {
   checkArity, checkBias, checkConstant, checkQuantized, checkRank, checkType, inputTensor, Kernel, operatorError,
@@ -68,7 +69,7 @@ export class WeightedKernel extends Kernel {
       return operatorError(node, "filter needs 1 or " + channels.toString() + " scales");
     }
     if (bias != null && !checkBias(node, bias, channels, this.wideAccumulator ? TensorType.INT64 : TensorType.INT32)) return false;
-    this.quantization = convolutionQuantization(this.input, filter, this.output, channels);
+    this.quantization = new ChannelQuantization(this.input, filter, this.output, channels);
     if (this.quantization.largestShift > maxShift) {
       return operatorError(node, "input scale x filter scale / output scale must be below 2^" + maxShift.toString());
     }
@@ -82,21 +83,32 @@ export class WeightedKernel extends Kernel {
 
   /**
    * The int8 matrix product over `filter` rows of `depth` weights (one per output channel), with
-   * this operator's requantization (call after prepareQuantization).
+   * this operator's requantization (call after prepareQuantization). Its per-channel values take
+   * the start of the operator's scratch in the scalar build (ChannelQuantization).
    */
   int8Gemm(filter: usize, depth: i32, singleRounding: bool): GemmInt8 {
+    const quantization = this.quantization;
+    quantization.foldInputOffset(filter, depth, this.biasData(), this.inputOffset);
+    this.node.scratchBytes = quantization.placeForMicrokernels();
     const gemm = new GemmInt8();
     gemm.filter = filter;
     gemm.depth = depth;
-    gemm.channels = this.quantization.multipliers.length;
-    gemm.multipliers = this.quantization.multipliers;
-    gemm.shifts = this.quantization.shifts;
+    gemm.channels = quantization.channels;
     gemm.outputOffset = this.outputOffset;
     gemm.outputMin = this.outputMin;
     gemm.outputMax = this.outputMax;
     gemm.singleRounding = singleRounding;
-    gemm.prepare(this.biasData(), this.inputOffset);
+    useGemmQuantization(gemm, quantization);
+    gemm.prepare();
     return gemm;
+  }
+
+  /** At eval, before a matrix product runs: its per-channel values, refreshed; returns the scratch after them. */
+  refreshGemm(gemm: GemmInt8): usize {
+    const quantization = this.quantization;
+    quantization.refresh(this.node.scratch);
+    useGemmQuantization(gemm, quantization);
+    return this.node.scratch + <usize>quantization.scratchBytes();
   }
 
   /** Address of the bias values, or 0 when the operator has no bias. */
@@ -128,4 +140,10 @@ export class WeightedKernel extends Kernel {
       ? multiplyByQuantizedMultiplierWide(<i64>accumulator, multiplier, shift)
       : multiplyByQuantizedMultiplier(<i32>accumulator, multiplier, shift);
   }
+}
+
+function useGemmQuantization(gemm: GemmInt8, quantization: ChannelQuantization): void {
+  gemm.multipliers = quantization.multipliers;
+  gemm.shifts = quantization.shifts;
+  gemm.foldedBias = quantization.foldedBias;
 }

@@ -13,8 +13,12 @@ export class DepthwiseInt8 {
   channels: i32 = 0;
   filterHeight: i32 = 0;
   filterWidth: i32 = 0;
-  multipliers!: StaticArray<i32>;
-  shifts!: StaticArray<i32>;
+  /**
+   * Per channel (i32): multiplier and shift; set before prepare() in the SIMD build and before
+   * every eval in the scalar build (see kernels/channel_quantization.ts).
+   */
+  multipliers: usize = 0;
+  shifts: usize = 0;
   inputOffset: i32 = 0;
   outputOffset: i32 = 0;
   outputMin: i32 = 0;
@@ -24,13 +28,15 @@ export class DepthwiseInt8 {
 
   /** Call once the fields are set. */
   prepare(): void {
-    if (ASC_FEATURE_SIMD && !roundsOnce()) this.requantizeX4 = new RequantizeX4(this.multipliers, this.shifts, this.outputOffset, this.outputMin, this.outputMax);
+    if (ASC_FEATURE_SIMD && !roundsOnce()) {
+      this.requantizeX4 = new RequantizeX4(this.multipliers, this.shifts, this.channels, this.outputOffset, this.outputMin, this.outputMax);
+    }
   }
 
   // @ts-ignore: decorator
   @inline
   private finish(accumulator: i32, channel: i32): i8 {
-    const value = multiplyByQuantizedMultiplier(accumulator, unchecked(this.multipliers[channel]), unchecked(this.shifts[channel]));
+    const value = multiplyByQuantizedMultiplier(accumulator, load<i32>(this.multipliers + (<usize>channel << 2)), load<i32>(this.shifts + (<usize>channel << 2)));
     return <i8>clamp(value + this.outputOffset, this.outputMin, this.outputMax);
   }
 

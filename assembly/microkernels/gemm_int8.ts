@@ -1,6 +1,6 @@
 // int8 matrix products for CONV_2D (over im2col rows or 1x1 pixels) and FULLY_CONNECTED: every
 // input row of `depth` int8 values times every filter row (one per output channel). The input
-// offset is folded into the bias at prepare (sum over k of w * (x + offset) = sum of w * x +
+// offset is folded into the bias (foldInputOffset: sum over k of w * (x + offset) = sum of w * x +
 // offset * sum of w, exact in 32-bit wrapping arithmetic), so the inner loop is a plain dot
 // product. Both builds give the same bytes as TFLite's reference loops.
 //
@@ -18,15 +18,37 @@ import { RequantizeX4 } from "./requantize_x4";
 const BLOCK_CHANNELS: i32 = 8;
 const BLOCK_ROWS: i32 = 4;
 
-/** Everything a product needs besides the input rows: prepared once per operator. */
+/** Channels rounded up to whole blocks of the SIMD product. */
+export function paddedChannels(channels: i32): i32 {
+  return (channels + BLOCK_CHANNELS - 1) & ~(BLOCK_CHANNELS - 1);
+}
+
+/**
+ * Writes bias[c] + inputOffset * sum_k filter[c][k] for each output channel at `destination`
+ * (i32, zero up to paddedChannels); `bias` may be 0 (none).
+ */
+export function foldInputOffset(destination: usize, filter: usize, depth: i32, channels: i32, bias: usize, inputOffset: i32): void {
+  for (let c = 0; c < channels; c++) {
+    const row = filter + <usize>(c * depth);
+    let sum: i32 = 0;
+    for (let k = 0; k < depth; k++) sum += <i32>load<i8>(row + k);
+    store<i32>(destination + (<usize>c << 2), (bias != 0 ? load<i32>(bias + (<usize>c << 2)) : 0) + inputOffset * sum);
+  }
+  memory.fill(destination + (<usize>channels << 2), 0, <usize>(paddedChannels(channels) - channels) << 2);
+}
+
+/** Everything a product needs besides the input rows. */
 export class GemmInt8 {
   filter: usize = 0;
   depth: i32 = 0;
   channels: i32 = 0;
-  /** bias[c] + inputOffset * sum_k filter[c][k] for each output channel (padded to 8 channels). */
-  foldedBias!: StaticArray<i32>;
-  multipliers!: StaticArray<i32>;
-  shifts!: StaticArray<i32>;
+  /**
+   * Per channel (i32): the bias with the input offset folded in (foldInputOffset), multiplier and
+   * shift; set before prepare() in the SIMD build and before every run() in the scalar build.
+   */
+  foldedBias: usize = 0;
+  multipliers: usize = 0;
+  shifts: usize = 0;
   outputOffset: i32 = 0;
   outputMin: i32 = 0;
   outputMax: i32 = 0;
@@ -36,22 +58,14 @@ export class GemmInt8 {
   packedFilter!: StaticArray<i8>;
   requantizeX4: RequantizeX4 | null = null;
 
-  /** Call once the fields are set: folds the input offset into the bias (bias may be 0: none). */
-  prepare(bias: usize, inputOffset: i32): void {
-    const folded = new StaticArray<i32>((this.channels + BLOCK_CHANNELS - 1) & ~(BLOCK_CHANNELS - 1));
-    for (let c = 0; c < this.channels; c++) {
-      const row = this.filter + <usize>(c * this.depth);
-      let sum: i32 = 0;
-      for (let k = 0; k < this.depth; k++) sum += <i32>load<i8>(row + k);
-      folded[c] = (bias != 0 ? load<i32>(bias + (<usize>c << 2)) : 0) + inputOffset * sum;
-    }
-    this.foldedBias = folded;
+  /** SIMD build, once the fields are set: packs the filter and prepares the requantization. */
+  prepare(): void {
     if (!ASC_FEATURE_SIMD) return;
     if (!this.singleRounding && !roundsOnce()) {
-      this.requantizeX4 = new RequantizeX4(this.multipliers, this.shifts, this.outputOffset, this.outputMin, this.outputMax);
+      this.requantizeX4 = new RequantizeX4(this.multipliers, this.shifts, this.channels, this.outputOffset, this.outputMin, this.outputMax);
     }
     const pairs = (this.depth + 1) >> 1;
-    const packed = new StaticArray<i8>(folded.length * pairs * 2);
+    const packed = new StaticArray<i8>(paddedChannels(this.channels) * pairs * 2);
     for (let c = 0; c < this.channels; c++) {
       const block = c / BLOCK_CHANNELS;
       const lane = c % BLOCK_CHANNELS;
@@ -64,10 +78,18 @@ export class GemmInt8 {
 
   // @ts-ignore: decorator
   @inline
+  private biasOf(channel: i32): i32 {
+    return load<i32>(this.foldedBias + (<usize>channel << 2));
+  }
+
+  // @ts-ignore: decorator
+  @inline
   private finish(accumulator: i32, channel: i32): i8 {
+    const multiplier = load<i32>(this.multipliers + (<usize>channel << 2));
+    const shift = load<i32>(this.shifts + (<usize>channel << 2));
     const value = this.singleRounding
-      ? multiplyByQuantizedMultiplierSingleRounding(accumulator, unchecked(this.multipliers[channel]), unchecked(this.shifts[channel]))
-      : multiplyByQuantizedMultiplier(accumulator, unchecked(this.multipliers[channel]), unchecked(this.shifts[channel]));
+      ? multiplyByQuantizedMultiplierSingleRounding(accumulator, multiplier, shift)
+      : multiplyByQuantizedMultiplier(accumulator, multiplier, shift);
     return <i8>clamp(value + this.outputOffset, this.outputMin, this.outputMax);
   }
 
@@ -80,7 +102,7 @@ export class GemmInt8 {
         const row1 = count > 1 ? row + 1 : row;
         const row2 = count > 2 ? row + 2 : row;
         const row3 = count > 3 ? row + 3 : row;
-        for (let block = 0; block < this.foldedBias.length; block += BLOCK_CHANNELS) {
+        for (let block = 0; block < this.channels; block += BLOCK_CHANNELS) {
           this.block4x8(count, input + <usize>(row * inputStride), input + <usize>(row1 * inputStride),
             input + <usize>(row2 * inputStride), input + <usize>(row3 * inputStride), block,
             output + <usize>(row * this.channels), output + <usize>(row1 * this.channels),
@@ -120,7 +142,7 @@ export class GemmInt8 {
       const w = this.filter + <usize>(c * depth);
       let a: i32 = 0;
       for (let k = 0; k < depth; k++) a += <i32>load<i8>(x + k) * <i32>load<i8>(w + k);
-      store<i8>(y + c, this.finish(a + unchecked(this.foldedBias[c]), c));
+      store<i8>(y + c, this.finish(a + this.biasOf(c), c));
     }
   }
 
@@ -163,18 +185,18 @@ export class GemmInt8 {
         a += <i32>load<i8>(x0 + k) * weight;
         b += <i32>load<i8>(x1 + k) * weight;
       }
-      store<i8>(y0 + c, this.finish(a + unchecked(this.foldedBias[c]), c));
-      store<i8>(y1 + c, this.finish(b + unchecked(this.foldedBias[c]), c));
+      store<i8>(y0 + c, this.finish(a + this.biasOf(c), c));
+      store<i8>(y1 + c, this.finish(b + this.biasOf(c), c));
     }
   }
 
   // @ts-ignore: decorator
   @inline
   private store4(a0: i32, a1: i32, a2: i32, a3: i32, c: i32, output: usize): void {
-    store<i8>(output + c, this.finish(a0 + unchecked(this.foldedBias[c]), c));
-    store<i8>(output + c + 1, this.finish(a1 + unchecked(this.foldedBias[c + 1]), c + 1));
-    store<i8>(output + c + 2, this.finish(a2 + unchecked(this.foldedBias[c + 2]), c + 2));
-    store<i8>(output + c + 3, this.finish(a3 + unchecked(this.foldedBias[c + 3]), c + 3));
+    store<i8>(output + c, this.finish(a0 + this.biasOf(c), c));
+    store<i8>(output + c + 1, this.finish(a1 + this.biasOf(c + 1), c + 1));
+    store<i8>(output + c + 2, this.finish(a2 + this.biasOf(c + 2), c + 2));
+    store<i8>(output + c + 3, this.finish(a3 + this.biasOf(c + 3), c + 3));
   }
 
   /**
@@ -184,7 +206,7 @@ export class GemmInt8 {
   private block4x8(count: i32, x0: usize, x1: usize, x2: usize, x3: usize, block: i32, y0: usize, y1: usize, y2: usize, y3: usize): void {
     const pairs = (this.depth + 1) >> 1;
     let weights = changetype<usize>(this.packedFilter) + (<usize>(block * pairs) << 1);
-    const bias = changetype<usize>(this.foldedBias) + (<usize>block << 2);
+    const bias = this.foldedBias + (<usize>block << 2);
     const biasLow = v128.load(bias);
     const biasHigh = v128.load(bias, 16);
     let a0 = biasLow, b0 = biasHigh, a1 = biasLow, b1 = biasHigh;

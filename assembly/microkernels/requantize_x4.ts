@@ -21,19 +21,20 @@ export class RequantizeX4 {
   outputMin: i32;
   outputMax: i32;
 
-  constructor(multipliers: StaticArray<i32>, shifts: StaticArray<i32>, outputOffset: i32, outputMin: i32, outputMax: i32) {
-    const padded = (multipliers.length + 3) & ~3;
+  /** From each channel's multiplier and shift (i32 at multipliers + 4c, shifts + 4c). */
+  constructor(multipliers: usize, shifts: usize, channels: i32, outputOffset: i32, outputMin: i32, outputMax: i32) {
+    const padded = (channels + 3) & ~3;
     this.leftPowers = new StaticArray<i32>(padded);
     this.multipliers = new StaticArray<i32>(padded);
     this.floorMultipliers = new StaticArray<i32>(padded);
     this.rightPowers = new StaticArray<i32>(padded);
     this.halfMasks = new StaticArray<i32>(padded);
-    for (let c = 0; c < multipliers.length; c++) {
-      const shift = shifts[c];
+    for (let c = 0; c < channels; c++) {
+      const shift = load<i32>(shifts + (<usize>c << 2));
       const left = shift > 0 ? shift : 0;
       const right = shift > 0 ? 0 : -shift;
       this.leftPowers[c] = 1 << left;
-      this.multipliers[c] = multipliers[c];
+      this.multipliers[c] = load<i32>(multipliers + (<usize>c << 2));
       this.floorMultipliers[c] = right == 0 ? 0 : 1 << (31 - right);
       this.rightPowers[c] = right == 31 ? i32.MIN_VALUE : 1 << right;
       this.halfMasks[c] = (<i32>((<u32>1 << right) - 1)) >> 1;

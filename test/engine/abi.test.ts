@@ -154,4 +154,23 @@ test('tensor type codes match the types assembly/tensor.ts can hold', () => {
   assert.equal(numbersNamed(/^TQ_TYPE_/), Object.fromEntries(engine));
 });
 
+test('tq_operator_name names every BuiltinOperator code of assembly/schema.ts, and no other', async () => {
+  const source = fs.readFileSync(path.join(repoRoot, 'assembly', 'schema.ts'), 'utf8');
+  const codes = /namespace BuiltinOperator \{([^}]*)\}/.exec(source)?.[1] ?? '';
+  const expected = [...codes.matchAll(/const (\w+): i32 = (\d+);/g)].map(([, name, value]) => [Number(value), name] as const);
+  assert.ok(expected.length > 100, 'found the BuiltinOperator namespace');
+  for (const build of Object.values(BUILDS)) {
+    const { instance } = await WebAssembly.instantiate(fs.readFileSync(path.join(repoRoot, build)), {});
+    const api = instance.exports as unknown as { memory: WebAssembly.Memory; tq_operator_name(code: number): number; tq_text(): number };
+    const name = (code: number) => {
+      const length = api.tq_operator_name(code);
+      return new TextDecoder().decode(new Uint8Array(api.memory.buffer, api.tq_text(), length));
+    };
+    for (const [code, constant] of expected) assert.is(name(code), constant, `${build}: code ${code}`);
+    const past = Math.max(...expected.map(([code]) => code)) + 1;
+    assert.is(api.tq_operator_name(past), 0, `${build}: code ${past} has no name`);
+    assert.is(api.tq_operator_name(-1), 0, `${build}: code -1 has no name`);
+  }
+});
+
 test.run();

@@ -1,7 +1,7 @@
 // AssemblyScript entry that exposes the int8 microkernels to their unit tests, which compare them
 // with plain reference loops on random shapes. Compiled by microkernels.test.ts in both builds.
 
-import { GemmInt8 } from "../../assembly/microkernels/gemm_int8";
+import { foldInputOffset, GemmInt8, paddedChannels } from "../../assembly/microkernels/gemm_int8";
 import { DepthwiseInt8 } from "../../assembly/microkernels/dwconv_int8";
 import { requantizeUniformX4 } from "../../assembly/microkernels/requantize_x4";
 import { multiplyByQuantizedMultiplier, setRoundingOnce } from "../../assembly/quant";
@@ -27,25 +27,21 @@ export function allocate(bytes: i32): usize {
   return heap.alloc(<usize>bytes);
 }
 
-function copyInts(pointer: usize, count: i32): StaticArray<i32> {
-  const values = new StaticArray<i32>(count);
-  memory.copy(changetype<usize>(values), pointer, <usize>count << 2);
-  return values;
-}
-
 export function gemm(filter: usize, depth: i32, channels: i32, bias: usize, inputOffset: i32, multipliers: usize, shifts: usize,
   outputOffset: i32, outputMin: i32, outputMax: i32, singleRounding: bool, input: usize, inputStride: i32, rows: i32, output: usize): void {
   const kernel = new GemmInt8();
   kernel.filter = filter;
   kernel.depth = depth;
   kernel.channels = channels;
-  kernel.multipliers = copyInts(multipliers, channels);
-  kernel.shifts = copyInts(shifts, channels);
+  kernel.multipliers = multipliers;
+  kernel.shifts = shifts;
+  kernel.foldedBias = heap.alloc(<usize>paddedChannels(channels) << 2);
+  foldInputOffset(kernel.foldedBias, filter, depth, channels, bias, inputOffset);
   kernel.outputOffset = outputOffset;
   kernel.outputMin = outputMin;
   kernel.outputMax = outputMax;
   kernel.singleRounding = singleRounding;
-  kernel.prepare(bias, inputOffset);
+  kernel.prepare();
   kernel.run(input, inputStride, rows, output);
 }
 
@@ -59,8 +55,8 @@ export function depthwise(filter: usize, filterHeight: i32, filterWidth: i32, ch
   kernel.channels = channels;
   kernel.filterHeight = filterHeight;
   kernel.filterWidth = filterWidth;
-  kernel.multipliers = copyInts(multipliers, channels);
-  kernel.shifts = copyInts(shifts, channels);
+  kernel.multipliers = multipliers;
+  kernel.shifts = shifts;
   kernel.inputOffset = inputOffset;
   kernel.outputOffset = outputOffset;
   kernel.outputMin = outputMin;
