@@ -12,10 +12,9 @@ const INT32_MAX: i32 = i32.MAX_VALUE;
 @inline
 export function saturatingRoundingDoublingHighMul(a: i32, b: i32): i32 {
   if (a == INT32_MIN && b == INT32_MIN) return INT32_MAX;
-  const product = <i64>a * <i64>b;
-  const nudge: i64 = product >= 0 ? (1 << 30) : (1 - (1 << 30));
-  // Division truncates toward zero, as C++'s does.
-  return <i32>((product + nudge) / (<i64>1 << 31));
+  // gemmlowp adds 2^30 (1 - 2^30 below zero) and divides by 2^31 truncating toward zero: for
+  // every product that equals floor((product + 2^30) / 2^31), an add and an arithmetic shift.
+  return <i32>((<i64>a * <i64>b + (1 << 30)) >> 31);
 }
 
 /** The int16 form of saturatingRoundingDoublingHighMul: (a * b * 2) >> 16 rounded, on int16 values held in i32. */

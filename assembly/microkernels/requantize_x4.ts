@@ -70,14 +70,14 @@ function highMul(a: v128, m: v128): v128 {
   return i32x4.shuffle(roundedHigh(i64x2.extmul_low_i32x4_s(a, m)), roundedHigh(i64x2.extmul_high_i32x4_s(a, m)), 0, 2, 4, 6);
 }
 
-/** (p + nudge) / 2^31 truncated toward zero, nudge = 2^30 for p >= 0 and 1 - 2^30 below. */
+/**
+ * gemmlowp's (p + nudge) / 2^31 truncated toward zero, nudge = 2^30 for p >= 0 and 1 - 2^30 below,
+ * equals floor((p + 2^30) / 2^31) for every p: one add and one arithmetic shift.
+ */
 // @ts-ignore: decorator
 @inline
 function roundedHigh(product: v128): v128 {
-  const lowBits = i64x2.splat(0x7FFFFFFF);
-  const nudged = i64x2.add(product, i64x2.sub(i64x2.splat(1 << 30), v128.and(i64x2.shr_s(product, 63), lowBits)));
-  // Truncation toward zero: negative values get 2^31 - 1 added before the arithmetic shift.
-  return i64x2.shr_s(i64x2.add(nudged, v128.and(i64x2.shr_s(nudged, 63), lowBits)), 31);
+  return i64x2.shr_s(i64x2.add(product, i64x2.splat(1 << 30)), 31);
 }
 
 /** floor(y * f / 2^31) per lane, f = 2^(31 - right): y divided by 2^right rounding down. */
