@@ -4,8 +4,8 @@
 // offset * sum of w, exact in 32-bit wrapping arithmetic), so the inner loop is a plain dot
 // product. Both builds give the same bytes as TFLite's reference loops.
 //
-// Scalar build: 2 rows x 4 channels per step (1 row for an odd last row), reading the filter in
-// place in its TFLite layout.
+// Scalar build: 4 rows x 4 channels per step (1 row for a last single row), reading the filter in
+// place in its TFLite layout. Two rows share each 64-bit multiply (see rows4).
 // SIMD build: 4 rows x 8 channels per step. The filter is packed once at prepare into depth
 // pairs, [channel block of 8][depth pair][channel][2] (the filter's size, padded to 8 channels
 // and an even depth), so that i32x4.dot_i16x8_s of a depth pair of one input row, repeated in
@@ -17,6 +17,8 @@ import { RequantizeX4 } from "./requantize_x4";
 
 const BLOCK_CHANNELS: i32 = 8;
 const BLOCK_ROWS: i32 = 4;
+/** The scalar build pairs two rows in 64-bit products up to this depth (exclusive): 2^17. */
+const MAX_PAIRED_DEPTH: i32 = 1 << 17;
 
 /** Channels rounded up to whole blocks of the SIMD product. */
 export function paddedChannels(channels: i32): i32 {
@@ -111,14 +113,24 @@ export class GemmInt8 {
       }
       return;
     }
+    const stride = <usize>inputStride;
+    const outputStride = <usize>this.channels;
     let row = 0;
-    for (; row + 2 <= rows; row += 2) {
-      this.rows2(input + <usize>(row * inputStride), input + <usize>((row + 1) * inputStride), output + <usize>(row * this.channels), output + <usize>((row + 1) * this.channels));
+    // Paired rows need the first row's exact sum to fit 32 bits: |x * w| <= 2^14 per weight.
+    if (this.depth < MAX_PAIRED_DEPTH) {
+      for (; row + 1 < rows; row += 4) {
+        // A last block of 2 or 3 rows repeats its last row: storing it again is harmless.
+        const row1 = row + 1;
+        const row2 = min(row + 2, rows - 1);
+        const row3 = min(row + 3, rows - 1);
+        this.rows4(input + <usize>row * stride, input + <usize>row1 * stride, input + <usize>row2 * stride, input + <usize>row3 * stride,
+          output + <usize>row * outputStride, output + <usize>row1 * outputStride, output + <usize>row2 * outputStride, output + <usize>row3 * outputStride);
+      }
     }
-    if (row < rows) this.row1(input + <usize>(row * inputStride), output + <usize>(row * this.channels));
+    for (; row < rows; row++) this.row1(input + <usize>row * stride, output + <usize>row * outputStride);
   }
 
-  /** One input row against every filter row, 4 channels at a time (scalar build, odd last row). */
+  /** One input row against every filter row, 4 channels at a time (scalar build: a last single row, or a very deep product). */
   private row1(x: usize, y: usize): void {
     const depth = this.depth;
     const channels = this.channels;
@@ -138,7 +150,13 @@ export class GemmInt8 {
       }
       this.store4(a0, a1, a2, a3, c, y);
     }
-    for (; c < channels; c++) {
+    this.rowTail(x, y, c);
+  }
+
+  /** One input row against the filter rows from `first` on, one at a time (scalar build). */
+  private rowTail(x: usize, y: usize, first: i32): void {
+    const depth = this.depth;
+    for (let c = first; c < this.channels; c++) {
       const w = this.filter + <usize>(c * depth);
       let a: i32 = 0;
       for (let k = 0; k < depth; k++) a += <i32>load<i8>(x + k) * <i32>load<i8>(w + k);
@@ -146,8 +164,12 @@ export class GemmInt8 {
     }
   }
 
-  /** Two input rows against every filter row, 4 channels at a time (scalar build): each weight is loaded once for both rows. */
-  private rows2(x0: usize, x1: usize, y0: usize, y1: usize): void {
+  /**
+   * Four input rows against every filter row, 4 channels at a time (scalar build). Two rows share
+   * each multiply: x0 + x1 * 2^32 times a weight is x0 * w + x1 * w * 2^32 in one 64-bit product,
+   * and the 64-bit sums split back into the two rows' 32-bit sums exactly (splitLow, splitHigh).
+   */
+  private rows4(x0: usize, x1: usize, x2: usize, x3: usize, y0: usize, y1: usize, y2: usize, y3: usize): void {
     const depth = this.depth;
     const channels = this.channels;
     let c = 0;
@@ -156,38 +178,33 @@ export class GemmInt8 {
       const w1 = w0 + <usize>depth;
       const w2 = w1 + <usize>depth;
       const w3 = w2 + <usize>depth;
-      let a0: i32 = 0, a1: i32 = 0, a2: i32 = 0, a3: i32 = 0;
-      let b0: i32 = 0, b1: i32 = 0, b2: i32 = 0, b3: i32 = 0;
+      let p0: i64 = 0, p1: i64 = 0, p2: i64 = 0, p3: i64 = 0;
+      let q0: i64 = 0, q1: i64 = 0, q2: i64 = 0, q3: i64 = 0;
       for (let k = 0; k < depth; k++) {
-        const u = <i32>load<i8>(x0 + k);
-        const v = <i32>load<i8>(x1 + k);
-        let w = <i32>load<i8>(w0 + k);
-        a0 += u * w;
-        b0 += v * w;
-        w = <i32>load<i8>(w1 + k);
-        a1 += u * w;
-        b1 += v * w;
-        w = <i32>load<i8>(w2 + k);
-        a2 += u * w;
-        b2 += v * w;
-        w = <i32>load<i8>(w3 + k);
-        a3 += u * w;
-        b3 += v * w;
+        const first = <i64>load<i8>(x0 + k) + (<i64>load<i8>(x1 + k) << 32);
+        const second = <i64>load<i8>(x2 + k) + (<i64>load<i8>(x3 + k) << 32);
+        let w = <i64>load<i8>(w0 + k);
+        p0 += first * w;
+        q0 += second * w;
+        w = <i64>load<i8>(w1 + k);
+        p1 += first * w;
+        q1 += second * w;
+        w = <i64>load<i8>(w2 + k);
+        p2 += first * w;
+        q2 += second * w;
+        w = <i64>load<i8>(w3 + k);
+        p3 += first * w;
+        q3 += second * w;
       }
-      this.store4(a0, a1, a2, a3, c, y0);
-      this.store4(b0, b1, b2, b3, c, y1);
+      this.store4(splitLow(p0), splitLow(p1), splitLow(p2), splitLow(p3), c, y0);
+      this.store4(splitHigh(p0), splitHigh(p1), splitHigh(p2), splitHigh(p3), c, y1);
+      this.store4(splitLow(q0), splitLow(q1), splitLow(q2), splitLow(q3), c, y2);
+      this.store4(splitHigh(q0), splitHigh(q1), splitHigh(q2), splitHigh(q3), c, y3);
     }
-    for (; c < channels; c++) {
-      const w = this.filter + <usize>(c * depth);
-      let a: i32 = 0, b: i32 = 0;
-      for (let k = 0; k < depth; k++) {
-        const weight = <i32>load<i8>(w + k);
-        a += <i32>load<i8>(x0 + k) * weight;
-        b += <i32>load<i8>(x1 + k) * weight;
-      }
-      store<i8>(y0 + c, this.finish(a + this.biasOf(c), c));
-      store<i8>(y1 + c, this.finish(b + this.biasOf(c), c));
-    }
+    this.rowTail(x0, y0, c);
+    this.rowTail(x1, y1, c);
+    this.rowTail(x2, y2, c);
+    this.rowTail(x3, y3, c);
   }
 
   // @ts-ignore: decorator
@@ -256,6 +273,20 @@ export class GemmInt8 {
       store<i8>(output + block + lane, this.finish(accumulator, block + lane));
     }
   }
+}
+
+/** The first row's sum of a pair of sums: the low 32 bits (wrapping, as the reference's int32 sums). */
+// @ts-ignore: decorator
+@inline
+function splitLow(pair: i64): i32 {
+  return <i32>pair;
+}
+
+/** The second row's sum: what lies above the first row's sum, sign extended. */
+// @ts-ignore: decorator
+@inline
+function splitHigh(pair: i64): i32 {
+  return <i32>((pair - <i64><i32>pair) >> 32);
 }
 
 // @ts-ignore: decorator
