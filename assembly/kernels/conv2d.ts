@@ -2,11 +2,11 @@
 // Input NHWC, filter [out_channels, height, width, in_channels / groups], bias per output channel.
 
 import { Graph } from "../graph";
-import { clamp } from "../quant";
 import { OptionsType } from "../schema";
 import { checkRank, operatorError, optionsOf } from "./kernel";
 import { GemmInt8 } from "../microkernels/gemm_int8";
 import { convolveIm2col, im2colScratchBytes } from "./im2col";
+import { convolveReference, FilterLayout } from "./reference_convolution";
 import { WeightedKernel } from "./weighted_kernel";
 import { Window } from "./window";
 
@@ -16,6 +16,8 @@ export class Conv2D extends WeightedKernel {
   gemm: GemmInt8 | null = null;
   /** 1x1, stride 1, no padding: each input pixel is already a row of the product. */
   pointwise: bool = false;
+  /** The reference loop's filter layout (no matrix product). */
+  layout: FilterLayout | null = null;
 
   prepare(graph: Graph): bool {
     const node = this.node;
@@ -40,6 +42,7 @@ export class Conv2D extends WeightedKernel {
       if (!this.pointwise) node.scratchBytes += im2colScratchBytes(window, patchSize);
     } else {
       this.quantization.keep();
+      this.layout = FilterLayout.convolution(outputChannels, filter.dim(1) * filter.dim(2), filterDepth, inputDepth);
     }
     this.macs = <f64>this.output.elementCount * <f64>(filter.dim(1) * filter.dim(2) * filterDepth);
     return true;
@@ -62,56 +65,6 @@ export class Conv2D extends WeightedKernel {
 
   /** The reference loop: grouped int8 convolutions and 16x8. */
   private convolve<TActivation, TAccumulator>(): void {
-    const input = this.input;
-    const output = this.output;
-    const window = this.window;
-    const batches = input.dim(0);
-    const inputHeight = input.dim(1);
-    const inputWidth = input.dim(2);
-    const inputDepth = input.dim(3);
-    const filterHeight = window.filterHeight;
-    const filterWidth = window.filterWidth;
-    const filterDepth = this.filter.dim(3);
-    const outputHeight = output.dim(1);
-    const outputWidth = output.dim(2);
-    const outputChannels = output.dim(3);
-    const channelsPerGroup = outputChannels / (inputDepth / filterDepth);
-    const inputData = input.data;
-    const filterData = this.filter.data;
-    const biasData = this.biasData();
-    const quantization = this.quantization;
-    const inputOffset = this.inputOffset;
-    let outputPointer = output.data;
-
-    for (let b = 0; b < batches; b++) {
-      for (let outY = 0; outY < outputHeight; outY++) {
-        const inYOrigin = outY * window.strideHeight - window.paddingHeight;
-        for (let outX = 0; outX < outputWidth; outX++) {
-          const inXOrigin = outX * window.strideWidth - window.paddingWidth;
-          for (let outChannel = 0; outChannel < outputChannels; outChannel++) {
-            const groupStart = (outChannel / channelsPerGroup) * filterDepth;
-            let accumulator: TAccumulator = 0;
-            for (let filterY = 0; filterY < filterHeight; filterY++) {
-              const inY = inYOrigin + window.dilationHeight * filterY;
-              if (inY < 0 || inY >= inputHeight) continue;
-              for (let filterX = 0; filterX < filterWidth; filterX++) {
-                const inX = inXOrigin + window.dilationWidth * filterX;
-                if (inX < 0 || inX >= inputWidth) continue;
-                const inputRow = inputData + (<usize>(((b * inputHeight + inY) * inputWidth + inX) * inputDepth + groupStart) << alignof<TActivation>());
-                const filterRow = filterData + <usize>(((outChannel * filterHeight + filterY) * filterWidth + filterX) * filterDepth);
-                for (let c = 0; c < filterDepth; c++) {
-                  const inputValue = <i32>load<TActivation>(inputRow + (<usize>c << alignof<TActivation>()));
-                  accumulator += <TAccumulator>(<i32>load<i8>(filterRow + c) * (inputValue + inputOffset));
-                }
-              }
-            }
-            if (biasData != 0) accumulator += WeightedKernel.biasOf<TAccumulator>(biasData, outChannel);
-            const scaled = WeightedKernel.requantizeConvolution<TAccumulator>(accumulator, quantization.multiplier(outChannel), quantization.shift(outChannel));
-            store<TActivation>(outputPointer, <TActivation>clamp(scaled + this.outputOffset, this.outputMin, this.outputMax));
-            outputPointer += sizeof<TActivation>();
-          }
-        }
-      }
-    }
+    convolveReference<TActivation, TAccumulator, Conv2D>(this, this.window, this.input, this.output, this.filter, changetype<FilterLayout>(this.layout), this.inputOffset);
   }
 }

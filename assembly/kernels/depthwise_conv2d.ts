@@ -2,13 +2,13 @@
 // 16x8. Input NHWC, filter [1, height, width, in_channels * depth_multiplier], bias per output channel.
 
 import { Graph } from "../graph";
-import { clamp } from "../quant";
 import { OptionsType } from "../schema";
 import { checkRank, operatorError, optionsOf, unsupported } from "./kernel";
 import { DepthwiseInt8 } from "../microkernels/dwconv_int8";
 import { GemmInt8 } from "../microkernels/gemm_int8";
 import { convolveIm2col, im2colScratchBytes } from "./im2col";
 import { ChannelQuantization } from "./channel_quantization";
+import { convolveReference, FilterLayout } from "./reference_convolution";
 import { WeightedKernel } from "./weighted_kernel";
 import { Window } from "./window";
 
@@ -23,6 +23,8 @@ export class DepthwiseConv2D extends WeightedKernel {
    * to one row of taps per output channel (height x width x channels bytes).
    */
   gemm: GemmInt8 | null = null;
+  /** The reference loop's filter layout (neither of the above). */
+  layout: FilterLayout | null = null;
 
   prepare(graph: Graph): bool {
     const node = this.node;
@@ -41,9 +43,14 @@ export class DepthwiseConv2D extends WeightedKernel {
     const window = this.window;
     if (!window.configureConvolution(node, optionsOf(node, OptionsType.DEPTHWISE_CONV_2D), 4, filter.dim(1), filter.dim(2), input, this.output, outputChannels)) return false;
     if (!this.prepareQuantization(outputChannels, window.activation, this.convolutionMaxShift())) return false;
-    if (!this.wide && this.depthMultiplier == 1) this.channelwise = this.prepareChannelwise();
-    else if (!this.wide && inputDepth == 1) this.prepareSingleChannelGemm();
-    else this.quantization.keep();
+    if (!this.wide && this.depthMultiplier == 1) {
+      this.channelwise = this.prepareChannelwise();
+    } else if (!this.wide && inputDepth == 1) {
+      this.prepareSingleChannelGemm();
+    } else {
+      this.quantization.keep();
+      this.layout = FilterLayout.depthwise(outputChannels, this.depthMultiplier);
+    }
     this.macs = <f64>this.output.elementCount * <f64>(filter.dim(1) * filter.dim(2));
     return true;
   }
@@ -123,54 +130,7 @@ export class DepthwiseConv2D extends WeightedKernel {
 
   /** The reference loop: depth multipliers above 1 and 16x8. */
   private convolve<TActivation, TAccumulator>(): void {
-    const input = this.input;
-    const output = this.output;
-    const window = this.window;
-    const batches = input.dim(0);
-    const inputHeight = input.dim(1);
-    const inputWidth = input.dim(2);
-    const inputDepth = input.dim(3);
-    const filterHeight = window.filterHeight;
-    const filterWidth = window.filterWidth;
-    const outputHeight = output.dim(1);
-    const outputWidth = output.dim(2);
-    const outputChannels = output.dim(3);
-    const depthMultiplier = this.depthMultiplier;
-    const inputData = input.data;
-    const filterData = this.filter.data;
-    const biasData = this.biasData();
-    const quantization = this.quantization;
-    const inputOffset = this.inputOffset;
-    let outputPointer = output.data;
-
-    for (let b = 0; b < batches; b++) {
-      for (let outY = 0; outY < outputHeight; outY++) {
-        const inYOrigin = outY * window.strideHeight - window.paddingHeight;
-        for (let outX = 0; outX < outputWidth; outX++) {
-          const inXOrigin = outX * window.strideWidth - window.paddingWidth;
-          for (let outChannel = 0; outChannel < outputChannels; outChannel++) {
-            const inChannel = outChannel / depthMultiplier;
-            let accumulator: TAccumulator = 0;
-            for (let filterY = 0; filterY < filterHeight; filterY++) {
-              const inY = inYOrigin + window.dilationHeight * filterY;
-              if (inY < 0 || inY >= inputHeight) continue;
-              for (let filterX = 0; filterX < filterWidth; filterX++) {
-                const inX = inXOrigin + window.dilationWidth * filterX;
-                if (inX < 0 || inX >= inputWidth) continue;
-                const inputIndex = ((b * inputHeight + inY) * inputWidth + inX) * inputDepth + inChannel;
-                const inputValue = <i32>load<TActivation>(inputData + (<usize>inputIndex << alignof<TActivation>()));
-                const filterValue = <i32>load<i8>(filterData + <usize>((filterY * filterWidth + filterX) * outputChannels + outChannel));
-                accumulator += <TAccumulator>(filterValue * (inputValue + inputOffset));
-              }
-            }
-            if (biasData != 0) accumulator += WeightedKernel.biasOf<TAccumulator>(biasData, outChannel);
-            const scaled = WeightedKernel.requantizeConvolution<TAccumulator>(accumulator, quantization.multiplier(outChannel), quantization.shift(outChannel));
-            store<TActivation>(outputPointer, <TActivation>clamp(scaled + this.outputOffset, this.outputMin, this.outputMax));
-            outputPointer += sizeof<TActivation>();
-          }
-        }
-      }
-    }
+    convolveReference<TActivation, TAccumulator, DepthwiseConv2D>(this, this.window, this.input, this.output, this.filter, changetype<FilterLayout>(this.layout), this.inputOffset);
   }
 }
 

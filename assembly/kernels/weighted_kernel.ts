@@ -7,7 +7,7 @@
 
 import { Graph } from "../graph";
 import {
-  activationMax, activationMin, activationRange, MAX_MULTIPLIER_SHIFT,
+  activationMax, activationMin, activationRange, clamp, MAX_MULTIPLIER_SHIFT,
   MAX_WIDE_MULTIPLIER_SHIFT, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierWide,
 } from "../quant";
 import { GemmInt8 } from "../microkernels/gemm_int8";
@@ -122,6 +122,16 @@ export class WeightedKernel extends Kernel {
   @inline
   static biasOf<TAccumulator>(biasData: usize, channel: i32): TAccumulator {
     return <TAccumulator>load<TAccumulator>(biasData + (<usize>channel << alignof<TAccumulator>()));
+  }
+
+  /** The reference convolution loop's end of an output value: bias, requantization, offset and clamp. */
+  // @ts-ignore: decorator
+  @inline
+  finishConvolution<TActivation, TAccumulator>(accumulator: TAccumulator, channel: i32, output: usize): void {
+    const biasData = this.biasData();
+    if (biasData != 0) accumulator += WeightedKernel.biasOf<TAccumulator>(biasData, channel);
+    const scaled = WeightedKernel.requantizeConvolution<TAccumulator>(accumulator, this.quantization.multiplier(channel), this.quantization.shift(channel));
+    store<TActivation>(output, <TActivation>clamp(scaled + this.outputOffset, this.outputMin, this.outputMax));
   }
 
   /** The largest multiplier exponent requantizeConvolution takes for this kernel's accumulators. */

@@ -1,16 +1,17 @@
 // CONV_2D, float32: TFLite's reference float Conv. Input NHWC, filter [out_channels, height,
-// width, in_channels / groups]; each output sums input x filter over the window (rows, columns,
-// then channels, the reference's order), adds the bias and clamps to the fused activation.
+// width, in_channels / groups]; each output sums input x filter over the window (the reference
+// loop, reference_convolution.ts), adds the bias and clamps to the fused activation.
 
 import { Graph } from "../../graph";
 import { OptionsType } from "../../schema";
 import { checkRank, operatorError, optionsOf } from "../kernel";
 import { Window } from "../window";
-import { clampFloat, loadF32, storeF32 } from "./activation";
+import { convolveReference, FilterLayout } from "../reference_convolution";
 import { FloatWeightedKernel } from "./weighted";
 
 export class FloatConv2D extends FloatWeightedKernel {
   window: Window = new Window();
+  layout: FilterLayout | null = null;
 
   prepare(graph: Graph): bool {
     const node = this.node;
@@ -27,55 +28,12 @@ export class FloatConv2D extends FloatWeightedKernel {
     const window = this.window;
     if (!window.configureConvolution(node, optionsOf(node, OptionsType.CONV_2D), 3, filter.dim(1), filter.dim(2), input, this.output, outputChannels)) return false;
     if (!this.prepareOutput(outputChannels, window.activation)) return false;
+    this.layout = FilterLayout.convolution(outputChannels, filter.dim(1) * filter.dim(2), filterDepth, inputDepth);
     this.macs = <f64>this.output.elementCount * <f64>(filter.dim(1) * filter.dim(2) * filterDepth);
     return true;
   }
 
   eval(): void {
-    const input = this.input;
-    const output = this.output;
-    const window = this.window;
-    const batches = input.dim(0);
-    const inputHeight = input.dim(1);
-    const inputWidth = input.dim(2);
-    const inputDepth = input.dim(3);
-    const filterHeight = window.filterHeight;
-    const filterWidth = window.filterWidth;
-    const filterDepth = this.filter.dim(3);
-    const outputHeight = output.dim(1);
-    const outputWidth = output.dim(2);
-    const outputChannels = output.dim(3);
-    const channelsPerGroup = outputChannels / (inputDepth / filterDepth);
-    const inputData = input.data;
-    const filterData = this.filter.data;
-    const outputData = output.data;
-    const low = this.range.low;
-    const high = this.range.high;
-    let outputIndex = 0;
-
-    for (let b = 0; b < batches; b++) {
-      for (let outY = 0; outY < outputHeight; outY++) {
-        const inYOrigin = outY * window.strideHeight - window.paddingHeight;
-        for (let outX = 0; outX < outputWidth; outX++) {
-          const inXOrigin = outX * window.strideWidth - window.paddingWidth;
-          for (let outChannel = 0; outChannel < outputChannels; outChannel++) {
-            const groupStart = (outChannel / channelsPerGroup) * filterDepth;
-            let total: f32 = 0;
-            for (let filterY = 0; filterY < filterHeight; filterY++) {
-              const inY = inYOrigin + window.dilationHeight * filterY;
-              if (inY < 0 || inY >= inputHeight) continue;
-              for (let filterX = 0; filterX < filterWidth; filterX++) {
-                const inX = inXOrigin + window.dilationWidth * filterX;
-                if (inX < 0 || inX >= inputWidth) continue;
-                const inputRow = ((b * inputHeight + inY) * inputWidth + inX) * inputDepth + groupStart;
-                const filterRow = ((outChannel * filterHeight + filterY) * filterWidth + filterX) * filterDepth;
-                for (let c = 0; c < filterDepth; c++) total += loadF32(inputData, inputRow + c) * loadF32(filterData, filterRow + c);
-              }
-            }
-            storeF32(outputData, outputIndex++, clampFloat(total + this.biasOf(outChannel), low, high));
-          }
-        }
-      }
-    }
+    convolveReference<f32, f32, FloatConv2D>(this, this.window, this.input, this.output, this.filter, changetype<FilterLayout>(this.layout), 0);
   }
 }

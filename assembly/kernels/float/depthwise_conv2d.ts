@@ -1,17 +1,19 @@
 // DEPTHWISE_CONV_2D, float32: TFLite's reference float DepthwiseConv. Filter [1, height, width,
 // input depth x depth multiplier]; output channel c reads input channel c / depth multiplier.
-// Each output sums over the window (rows, then columns), adds the bias and clamps.
+// Each output sums over the window (the reference loop, reference_convolution.ts), adds the bias
+// and clamps.
 
 import { Graph } from "../../graph";
 import { OptionsType } from "../../schema";
 import { checkRank, operatorError, optionsOf } from "../kernel";
 import { Window } from "../window";
-import { clampFloat, loadF32, storeF32 } from "./activation";
+import { convolveReference, FilterLayout } from "../reference_convolution";
 import { FloatWeightedKernel } from "./weighted";
 
 export class FloatDepthwiseConv2D extends FloatWeightedKernel {
   window: Window = new Window();
   depthMultiplier: i32 = 1;
+  layout: FilterLayout | null = null;
 
   prepare(graph: Graph): bool {
     const node = this.node;
@@ -28,53 +30,12 @@ export class FloatDepthwiseConv2D extends FloatWeightedKernel {
     const window = this.window;
     if (!window.configureConvolution(node, optionsOf(node, OptionsType.DEPTHWISE_CONV_2D), 4, filter.dim(1), filter.dim(2), input, this.output, outputChannels)) return false;
     if (!this.prepareOutput(outputChannels, window.activation)) return false;
+    this.layout = FilterLayout.depthwise(outputChannels, this.depthMultiplier);
     this.macs = <f64>this.output.elementCount * <f64>(filter.dim(1) * filter.dim(2));
     return true;
   }
 
   eval(): void {
-    const input = this.input;
-    const output = this.output;
-    const window = this.window;
-    const batches = input.dim(0);
-    const inputHeight = input.dim(1);
-    const inputWidth = input.dim(2);
-    const inputDepth = input.dim(3);
-    const filterHeight = window.filterHeight;
-    const filterWidth = window.filterWidth;
-    const outputHeight = output.dim(1);
-    const outputWidth = output.dim(2);
-    const outputChannels = output.dim(3);
-    const depthMultiplier = this.depthMultiplier;
-    const inputData = input.data;
-    const filterData = this.filter.data;
-    const outputData = output.data;
-    const low = this.range.low;
-    const high = this.range.high;
-    let outputIndex = 0;
-
-    for (let b = 0; b < batches; b++) {
-      for (let outY = 0; outY < outputHeight; outY++) {
-        const inYOrigin = outY * window.strideHeight - window.paddingHeight;
-        for (let outX = 0; outX < outputWidth; outX++) {
-          const inXOrigin = outX * window.strideWidth - window.paddingWidth;
-          for (let outChannel = 0; outChannel < outputChannels; outChannel++) {
-            const inChannel = outChannel / depthMultiplier;
-            let total: f32 = 0;
-            for (let filterY = 0; filterY < filterHeight; filterY++) {
-              const inY = inYOrigin + window.dilationHeight * filterY;
-              if (inY < 0 || inY >= inputHeight) continue;
-              for (let filterX = 0; filterX < filterWidth; filterX++) {
-                const inX = inXOrigin + window.dilationWidth * filterX;
-                if (inX < 0 || inX >= inputWidth) continue;
-                const inputValue = loadF32(inputData, ((b * inputHeight + inY) * inputWidth + inX) * inputDepth + inChannel);
-                total += inputValue * loadF32(filterData, (filterY * filterWidth + filterX) * outputChannels + outChannel);
-              }
-            }
-            storeF32(outputData, outputIndex++, clampFloat(total + this.biasOf(outChannel), low, high));
-          }
-        }
-      }
-    }
+    convolveReference<f32, f32, FloatDepthwiseConv2D>(this, this.window, this.input, this.output, this.filter, changetype<FilterLayout>(this.layout), 0);
   }
 }

@@ -5,7 +5,7 @@
 import { Graph } from "../../graph";
 import { Tensor } from "../../tensor";
 import { checkArity, checkConstant, checkRank, inputTensor, Kernel, operatorError, optionalInput, outputTensor, tensorLabel } from "../kernel";
-import { checkFloat32, FloatRange, loadF32 } from "./activation";
+import { checkFloat32, clampFloat, FloatRange, loadF32 } from "./activation";
 
 export class FloatWeightedKernel extends Kernel {
   input!: Tensor;
@@ -39,6 +39,13 @@ export class FloatWeightedKernel extends Kernel {
       return operatorError(this.node, "bias " + tensorLabel(bias) + " needs " + channels.toString() + " values");
     }
     return this.range.configure(this.node, activation);
+  }
+
+  /** The reference convolution loop's end of an output value: bias, then the fused activation. */
+  // @ts-ignore: decorator
+  @inline
+  finishConvolution<TActivation, TAccumulator>(total: TAccumulator, channel: i32, output: usize): void {
+    store<f32>(output, clampFloat(<f32>total + this.biasOf(channel), this.range.low, this.range.high));
   }
 
   /** The bias of an output channel (0 without a bias). */
