@@ -2,21 +2,22 @@
 // SIMD build (a model in the single-rounding mode is requantized lane by lane instead).
 // WebAssembly shifts take one amount for all lanes, but every channel has its own shift, so the
 // per-lane powers of two are turned into multiplications prepared once:
-//   x * 2^left                       as a 32-bit multiply (wrapping, like the reference),
-//   the high product x * m / 2^31    in two 64-bit lanes pairs, rounded as gemmlowp does,
-//   floor(y / 2^right)               as (y * 2^(31 - right)) >> 31 in 64 bits (y itself for right 0),
-// then the reference's round-half-away-from-zero correction on the remainder. Exact for every
-// input: the unit tests compare it with the scalar form.
+//   x * 2^left           as a 32-bit multiply (wrapping, like the reference),
+//   the high product     gemmlowp's rounding (p + nudge) / 2^31 toward zero, which for any 64-bit
+//                        p equals floor((p + 2^30) / 2^31): one add and one shift per 64-bit lane,
+//   the rounding divide  by 2^right, half away from zero, on the magnitude:
+//                        (|y| + 2^(right - 1)) * 2^(31 - right) / 2^31 in unsigned 64-bit lanes,
+//                        then y's sign back (|y| < 2^31, so the sum fits 32 unsigned bits).
+// Exact for every input: the unit tests compare it with the scalar form on the whole int32 range.
 
 import { roundsOnce } from "../quant";
 
 export class RequantizeX4 {
-  /** Per channel, padded to a multiple of 4 lanes: 2^left, multiplier, 2^(31 - right) (0 for right 0), 2^right, (2^right - 1) >> 1. */
+  /** Per channel, padded to a multiple of 4 lanes: 2^left, multiplier, 2^(right - 1) (0 for right 0), 2^(31 - right) (unsigned). */
   leftPowers: StaticArray<i32>;
   multipliers: StaticArray<i32>;
-  floorMultipliers: StaticArray<i32>;
-  rightPowers: StaticArray<i32>;
-  halfMasks: StaticArray<i32>;
+  roundingHalves: StaticArray<i32>;
+  downscales: StaticArray<i32>;
   outputOffset: i32;
   outputMin: i32;
   outputMax: i32;
@@ -25,18 +26,16 @@ export class RequantizeX4 {
     const padded = (multipliers.length + 3) & ~3;
     this.leftPowers = new StaticArray<i32>(padded);
     this.multipliers = new StaticArray<i32>(padded);
-    this.floorMultipliers = new StaticArray<i32>(padded);
-    this.rightPowers = new StaticArray<i32>(padded);
-    this.halfMasks = new StaticArray<i32>(padded);
+    this.roundingHalves = new StaticArray<i32>(padded);
+    this.downscales = new StaticArray<i32>(padded);
     for (let c = 0; c < multipliers.length; c++) {
       const shift = shifts[c];
       const left = shift > 0 ? shift : 0;
       const right = shift > 0 ? 0 : -shift;
       this.leftPowers[c] = 1 << left;
       this.multipliers[c] = multipliers[c];
-      this.floorMultipliers[c] = right == 0 ? 0 : 1 << (31 - right);
-      this.rightPowers[c] = right == 31 ? i32.MIN_VALUE : 1 << right;
-      this.halfMasks[c] = (<i32>((<u32>1 << right) - 1)) >> 1;
+      this.roundingHalves[c] = right == 0 ? 0 : 1 << (right - 1);
+      this.downscales[c] = <i32>(<u32>1 << (31 - right));
     }
     this.outputOffset = outputOffset;
     this.outputMin = outputMin;
@@ -47,18 +46,23 @@ export class RequantizeX4 {
   // @ts-ignore: decorator
   @inline
   apply(x: v128, c: i32): v128 {
+    const withOffset = i32x4.add(this.scale(x, c), i32x4.splat(this.outputOffset));
+    return i32x4.min_s(i32x4.max_s(withOffset, i32x4.splat(this.outputMin)), i32x4.splat(this.outputMax));
+  }
+
+  /** MultiplyByQuantizedMultiplier of accumulators `x` with the multipliers and shifts of channels c..c+3. */
+  // @ts-ignore: decorator
+  @inline
+  scale(x: v128, c: i32): v128 {
     const lane = <usize>c << 2;
     const shifted = i32x4.mul(x, v128.load(changetype<usize>(this.leftPowers) + lane));
     const high = highMul(shifted, v128.load(changetype<usize>(this.multipliers) + lane));
-    // floor(high / 2^right); lanes with right = 0 keep high.
-    const floorMultiplier = v128.load(changetype<usize>(this.floorMultipliers) + lane);
-    const floored = v128.bitselect(high, floorHigh(high, floorMultiplier), i32x4.eq(floorMultiplier, i32x4.splat(0)));
-    const remainder = i32x4.sub(high, i32x4.mul(floored, v128.load(changetype<usize>(this.rightPowers) + lane)));
-    // threshold = half mask, plus one for negative values; round up when the remainder exceeds it.
-    const threshold = i32x4.sub(v128.load(changetype<usize>(this.halfMasks) + lane), i32x4.shr_s(high, 31));
-    const rounded = i32x4.sub(floored, i32x4.gt_s(remainder, threshold));
-    const withOffset = i32x4.add(rounded, i32x4.splat(this.outputOffset));
-    return i32x4.min_s(i32x4.max_s(withOffset, i32x4.splat(this.outputMin)), i32x4.splat(this.outputMax));
+    const biased = i32x4.add(i32x4.abs(high), v128.load(changetype<usize>(this.roundingHalves) + lane));
+    const downscale = v128.load(changetype<usize>(this.downscales) + lane);
+    const low = i64x2.shr_u(i64x2.extmul_low_i32x4_u(biased, downscale), 31);
+    const quotient = i32x4.shuffle(low, i64x2.shr_u(i64x2.extmul_high_i32x4_u(biased, downscale), 31), 0, 2, 4, 6);
+    const sign = i32x4.shr_s(high, 31);
+    return i32x4.sub(v128.xor(quotient, sign), sign);
   }
 }
 
@@ -69,23 +73,11 @@ function highMul(a: v128, m: v128): v128 {
   return i32x4.shuffle(roundedHigh(i64x2.extmul_low_i32x4_s(a, m)), roundedHigh(i64x2.extmul_high_i32x4_s(a, m)), 0, 2, 4, 6);
 }
 
-/** (p + nudge) / 2^31 truncated toward zero, nudge = 2^30 for p >= 0 and 1 - 2^30 below. */
+/** floor((p + 2^30) / 2^31) in the low 32 bits of each lane (a logical shift: the result fits 32 bits). */
 // @ts-ignore: decorator
 @inline
 function roundedHigh(product: v128): v128 {
-  const lowBits = i64x2.splat(0x7FFFFFFF);
-  const nudged = i64x2.add(product, i64x2.sub(i64x2.splat(1 << 30), v128.and(i64x2.shr_s(product, 63), lowBits)));
-  // Truncation toward zero: negative values get 2^31 - 1 added before the arithmetic shift.
-  return i64x2.shr_s(i64x2.add(nudged, v128.and(i64x2.shr_s(nudged, 63), lowBits)), 31);
-}
-
-/** floor(y * f / 2^31) per lane, f = 2^(31 - right): y divided by 2^right rounding down. */
-// @ts-ignore: decorator
-@inline
-function floorHigh(y: v128, f: v128): v128 {
-  const low = i64x2.shr_s(i64x2.extmul_low_i32x4_s(y, f), 31);
-  const high = i64x2.shr_s(i64x2.extmul_high_i32x4_s(y, f), 31);
-  return i32x4.shuffle(low, high, 0, 2, 4, 6);
+  return i64x2.shr_u(i64x2.add(product, i64x2.splat(1 << 30)), 31);
 }
 
 /** MultiplyByQuantizedMultiplier, in the model's rounding mode, with one multiplier and shift for all four lanes. */

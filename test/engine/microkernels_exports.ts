@@ -3,7 +3,7 @@
 
 import { GemmInt8 } from "../../assembly/microkernels/gemm_int8";
 import { DepthwiseInt8 } from "../../assembly/microkernels/dwconv_int8";
-import { requantizeUniformX4 } from "../../assembly/microkernels/requantize_x4";
+import { RequantizeX4, requantizeUniformX4 } from "../../assembly/microkernels/requantize_x4";
 import { multiplyByQuantizedMultiplier, setRoundingOnce } from "../../assembly/quant";
 
 /** The model-wide rounding mode (a model's metadata sets it at load). */
@@ -20,6 +20,19 @@ export function requantizeFour(values: usize, multiplier: i32, shift: i32): void
   for (let i = 0; i < 4; i++) {
     const p = values + (<usize>i << 2);
     store<i32>(p, multiplyByQuantizedMultiplier(load<i32>(p), multiplier, shift));
+  }
+}
+
+/** MultiplyByQuantizedMultiplier of `count` values at `values` in place, value i with channel i's multiplier and shift: SIMD (per channel) or scalar. */
+export function requantizeChannels(values: usize, multipliers: usize, shifts: usize, count: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    const requantize = new RequantizeX4(copyInts(multipliers, count), copyInts(shifts, count), 0, i32.MIN_VALUE, i32.MAX_VALUE);
+    for (let c = 0; c < count; c += 4) v128.store(values + (<usize>c << 2), requantize.apply(v128.load(values + (<usize>c << 2)), c));
+    return;
+  }
+  for (let c = 0; c < count; c++) {
+    const p = values + (<usize>c << 2);
+    store<i32>(p, multiplyByQuantizedMultiplier(load<i32>(p), load<i32>(multipliers + (<usize>c << 2)), load<i32>(shifts + (<usize>c << 2))));
   }
 }
 
