@@ -13,30 +13,28 @@
 import { roundsOnce } from "../quant";
 
 export class RequantizeX4 {
-  /** Per channel, padded to a multiple of 4 lanes: 2^left, multiplier, 2^(right - 1) (0 for right 0), 2^(31 - right) (unsigned). */
-  leftPowers: StaticArray<i32>;
-  multipliers: StaticArray<i32>;
-  roundingHalves: StaticArray<i32>;
-  downscales: StaticArray<i32>;
+  /**
+   * Per group of 4 channels (the last one padded), 4 lanes each of 2^left, multiplier,
+   * 2^(right - 1) (0 for right 0) and 2^(31 - right) (unsigned): one pointer for all four.
+   */
+  parameters: StaticArray<i32>;
   outputOffset: i32;
   outputMin: i32;
   outputMax: i32;
 
   constructor(multipliers: StaticArray<i32>, shifts: StaticArray<i32>, outputOffset: i32, outputMin: i32, outputMax: i32) {
-    const padded = (multipliers.length + 3) & ~3;
-    this.leftPowers = new StaticArray<i32>(padded);
-    this.multipliers = new StaticArray<i32>(padded);
-    this.roundingHalves = new StaticArray<i32>(padded);
-    this.downscales = new StaticArray<i32>(padded);
+    const parameters = new StaticArray<i32>(((multipliers.length + 3) & ~3) * 4);
     for (let c = 0; c < multipliers.length; c++) {
       const shift = shifts[c];
       const left = shift > 0 ? shift : 0;
       const right = shift > 0 ? 0 : -shift;
-      this.leftPowers[c] = 1 << left;
-      this.multipliers[c] = multipliers[c];
-      this.roundingHalves[c] = right == 0 ? 0 : 1 << (right - 1);
-      this.downscales[c] = <i32>(<u32>1 << (31 - right));
+      const at = (c & ~3) * 4 + (c & 3);
+      parameters[at] = 1 << left;
+      parameters[at + 4] = multipliers[c];
+      parameters[at + 8] = right == 0 ? 0 : 1 << (right - 1);
+      parameters[at + 12] = <i32>(<u32>1 << (31 - right));
     }
+    this.parameters = parameters;
     this.outputOffset = outputOffset;
     this.outputMin = outputMin;
     this.outputMax = outputMax;
@@ -50,15 +48,28 @@ export class RequantizeX4 {
     return i32x4.min_s(i32x4.max_s(withOffset, i32x4.splat(this.outputMin)), i32x4.splat(this.outputMax));
   }
 
+  /**
+   * The int8 outputs of channels c..c+7 (accumulators `low` for c..c+3, `high` for c+4..c+7) in
+   * lanes 0-7. The offset is added in saturating int16 lanes: a value that saturates there is
+   * clamped to the same int8 bound anyway.
+   */
+  // @ts-ignore: decorator
+  @inline
+  bytes8(low: v128, high: v128, c: i32): v128 {
+    const scaled = i16x8.narrow_i32x4_s(this.scale(low, c), this.scale(high, c + 4));
+    const bytes = i8x16.narrow_i16x8_s(i16x8.add_sat_s(scaled, i16x8.splat(<i16>this.outputOffset)), scaled);
+    return i8x16.min_s(i8x16.max_s(bytes, i8x16.splat(<i8>this.outputMin)), i8x16.splat(<i8>this.outputMax));
+  }
+
   /** MultiplyByQuantizedMultiplier of accumulators `x` with the multipliers and shifts of channels c..c+3. */
   // @ts-ignore: decorator
   @inline
   scale(x: v128, c: i32): v128 {
-    const lane = <usize>c << 2;
-    const shifted = i32x4.mul(x, v128.load(changetype<usize>(this.leftPowers) + lane));
-    const high = highMul(shifted, v128.load(changetype<usize>(this.multipliers) + lane));
-    const biased = i32x4.add(i32x4.abs(high), v128.load(changetype<usize>(this.roundingHalves) + lane));
-    const downscale = v128.load(changetype<usize>(this.downscales) + lane);
+    const group = changetype<usize>(this.parameters) + (<usize>c << 4);
+    const shifted = i32x4.mul(x, v128.load(group));
+    const high = highMul(shifted, v128.load(group, 16));
+    const biased = i32x4.add(i32x4.abs(high), v128.load(group, 32));
+    const downscale = v128.load(group, 48);
     const low = i64x2.shr_u(i64x2.extmul_low_i32x4_u(biased, downscale), 31);
     const quotient = i32x4.shuffle(low, i64x2.shr_u(i64x2.extmul_high_i32x4_u(biased, downscale), 31), 0, 2, 4, 6);
     const sign = i32x4.shr_s(high, 31);
