@@ -56,6 +56,21 @@ export class DepthwiseInt8 {
     }
   }
 
+  /** Requantizes and stores channels c..c+7 of two pixels. */
+  // @ts-ignore: decorator
+  @inline
+  private store8x2(lowA: v128, highA: v128, lowB: v128, highB: v128, c: i32, outputA: usize, outputB: usize): void {
+    const requantizeX4 = this.requantizeX4;
+    if (requantizeX4 != null) {
+      const bytes = requantizeX4.bytes16(lowA, highA, lowB, highB, c);
+      v128.store64_lane(outputA + c, bytes, 0);
+      v128.store64_lane(outputB + c, bytes, 1);
+    } else {
+      this.store8(lowA, highA, c, outputA);
+      this.store8(lowB, highB, c, outputB);
+    }
+  }
+
   /** SIMD build: whether interior pixels can go through interior3x3. */
   fitsInterior3x3(): bool {
     return this.filterHeight == 3 && this.filterWidth == 3 && this.channels % 8 == 0;
@@ -83,11 +98,11 @@ export class DepthwiseInt8 {
       const w00 = this.weights(fy0, fy1, 0, 0, c), w01 = this.weights(fy0, fy1, 0, 1, c), w02 = this.weights(fy0, fy1, 0, 2, c);
       const w10 = this.weights(fy0, fy1, 1, 0, c), w11 = this.weights(fy0, fy1, 1, 1, c), w12 = this.weights(fy0, fy1, 1, 2, c);
       const w20 = this.weights(fy0, fy1, 2, 0, c), w21 = this.weights(fy0, fy1, 2, 1, c), w22 = this.weights(fy0, fy1, 2, 2, c);
-      const pairs0Low = interleaveLow(w00, w10), pairs0High = interleaveHigh(w00, w10);
-      const pairs1Low = interleaveLow(w01, w11), pairs1High = interleaveHigh(w01, w11);
-      const pairs2Low = interleaveLow(w02, w12), pairs2High = interleaveHigh(w02, w12);
-      const pairs3Low = interleaveLow(w20, w21), pairs3High = interleaveHigh(w20, w21);
-      const pairs4Low = interleaveLow(w22, zero), pairs4High = interleaveHigh(w22, zero);
+      const pairs0Low = interleave(w00, w10, false), pairs0High = interleave(w00, w10, true);
+      const pairs1Low = interleave(w01, w11, false), pairs1High = interleave(w01, w11, true);
+      const pairs2Low = interleave(w02, w12, false), pairs2High = interleave(w02, w12, true);
+      const pairs3Low = interleave(w20, w21, false), pairs3High = interleave(w20, w21, true);
+      const pairs4Low = interleave(w22, zero, false), pairs4High = interleave(w22, zero, true);
       // At most 9 x 128 in magnitude: the sum of the weights fits int16.
       const weightSum = i16x8.add(i16x8.add(i16x8.add(w00, w01), i16x8.add(w02, w10)), i16x8.add(i16x8.add(w11, w12), i16x8.add(i16x8.add(w20, w21), w22)));
       const biasLow = i32x4.add(v128.load(this.bias + (<usize>c << 2)), i32x4.extmul_low_i16x8_s(weightSum, offset));
@@ -96,21 +111,23 @@ export class DepthwiseInt8 {
       let p1 = this.filterRow(image, inputWidth, inY0, fy0, fy1, dilationHeight, 1, c) + firstColumn;
       let p2 = this.filterRow(image, inputWidth, inY0, fy0, fy1, dilationHeight, 2, c) + firstColumn;
       let pixelOutput = output;
-      for (let i = 0; i < count; i++) {
-        const x00 = v128.load8x8_s(p0), x01 = v128.load8x8_s(p0 + tapStep), x02 = v128.load8x8_s(p0 + 2 * tapStep);
-        const x10 = v128.load8x8_s(p1), x11 = v128.load8x8_s(p1 + tapStep), x12 = v128.load8x8_s(p1 + 2 * tapStep);
-        const x20 = v128.load8x8_s(p2), x21 = v128.load8x8_s(p2 + tapStep), x22 = v128.load8x8_s(p2 + 2 * tapStep);
-        const low = i32x4.add(i32x4.add(i32x4.add(biasLow, i32x4.dot_i16x8_s(interleaveLow(x00, x10), pairs0Low)),
-          i32x4.add(i32x4.dot_i16x8_s(interleaveLow(x01, x11), pairs1Low), i32x4.dot_i16x8_s(interleaveLow(x02, x12), pairs2Low))),
-          i32x4.add(i32x4.dot_i16x8_s(interleaveLow(x20, x21), pairs3Low), i32x4.dot_i16x8_s(interleaveLow(x22, zero), pairs4Low)));
-        const high = i32x4.add(i32x4.add(i32x4.add(biasHigh, i32x4.dot_i16x8_s(interleaveHigh(x00, x10), pairs0High)),
-          i32x4.add(i32x4.dot_i16x8_s(interleaveHigh(x01, x11), pairs1High), i32x4.dot_i16x8_s(interleaveHigh(x02, x12), pairs2High))),
-          i32x4.add(i32x4.dot_i16x8_s(interleaveHigh(x20, x21), pairs3High), i32x4.dot_i16x8_s(interleaveHigh(x22, zero), pairs4High)));
+      let i = 0;
+      // Two pixels per step share the requantization's parameters and narrowing.
+      for (; i + 2 <= count; i += 2) {
+        const lowA = taps3x3(biasLow, p0, p1, p2, tapStep, pairs0Low, pairs1Low, pairs2Low, pairs3Low, pairs4Low, false);
+        const highA = taps3x3(biasHigh, p0, p1, p2, tapStep, pairs0High, pairs1High, pairs2High, pairs3High, pairs4High, true);
+        const lowB = taps3x3(biasLow, p0 + pixelStep, p1 + pixelStep, p2 + pixelStep, tapStep, pairs0Low, pairs1Low, pairs2Low, pairs3Low, pairs4Low, false);
+        const highB = taps3x3(biasHigh, p0 + pixelStep, p1 + pixelStep, p2 + pixelStep, tapStep, pairs0High, pairs1High, pairs2High, pairs3High, pairs4High, true);
+        this.store8x2(lowA, highA, lowB, highB, c, pixelOutput, pixelOutput + <usize>channels);
+        p0 += 2 * pixelStep;
+        p1 += 2 * pixelStep;
+        p2 += 2 * pixelStep;
+        pixelOutput += <usize>(2 * channels);
+      }
+      if (i < count) {
+        const low = taps3x3(biasLow, p0, p1, p2, tapStep, pairs0Low, pairs1Low, pairs2Low, pairs3Low, pairs4Low, false);
+        const high = taps3x3(biasHigh, p0, p1, p2, tapStep, pairs0High, pairs1High, pairs2High, pairs3High, pairs4High, true);
         this.store8(low, high, c, pixelOutput);
-        p0 += pixelStep;
-        p1 += pixelStep;
-        p2 += pixelStep;
-        pixelOutput += <usize>channels;
       }
     }
   }
@@ -200,16 +217,26 @@ export class DepthwiseInt8 {
   }
 }
 
-/** Lanes 0-3 of two int16 vectors interleaved: a0 b0 a1 b1 a2 b2 a3 b3. */
+/** Lanes 0-3 of two int16 vectors interleaved, a0 b0 a1 b1 a2 b2 a3 b3 (lanes 4-7 when `high`). */
 // @ts-ignore: decorator
 @inline
-function interleaveLow(a: v128, b: v128): v128 {
-  return i8x16.shuffle(a, b, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
+function interleave(a: v128, b: v128, high: bool): v128 {
+  return high
+    ? i8x16.shuffle(a, b, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31)
+    : i8x16.shuffle(a, b, 0, 1, 16, 17, 2, 3, 18, 19, 4, 5, 20, 21, 6, 7, 22, 23);
 }
 
-/** Lanes 4-7 of two int16 vectors interleaved: a4 b4 a5 b5 a6 b6 a7 b7. */
+/**
+ * Channels 0-3 of a block (4-7 when `high`): the bias plus the nine taps of the window whose
+ * filter rows read from p0, p1 and p2.
+ */
 // @ts-ignore: decorator
 @inline
-function interleaveHigh(a: v128, b: v128): v128 {
-  return i8x16.shuffle(a, b, 8, 9, 24, 25, 10, 11, 26, 27, 12, 13, 28, 29, 14, 15, 30, 31);
+function taps3x3(bias: v128, p0: usize, p1: usize, p2: usize, tapStep: usize, pairs0: v128, pairs1: v128, pairs2: v128, pairs3: v128, pairs4: v128, high: bool): v128 {
+  const x00 = v128.load8x8_s(p0), x01 = v128.load8x8_s(p0 + tapStep), x02 = v128.load8x8_s(p0 + 2 * tapStep);
+  const x10 = v128.load8x8_s(p1), x11 = v128.load8x8_s(p1 + tapStep), x12 = v128.load8x8_s(p1 + 2 * tapStep);
+  const x20 = v128.load8x8_s(p2), x21 = v128.load8x8_s(p2 + tapStep), x22 = v128.load8x8_s(p2 + 2 * tapStep);
+  return i32x4.add(i32x4.add(i32x4.add(bias, i32x4.dot_i16x8_s(interleave(x00, x10, high), pairs0)),
+    i32x4.add(i32x4.dot_i16x8_s(interleave(x01, x11, high), pairs1), i32x4.dot_i16x8_s(interleave(x02, x12, high), pairs2))),
+    i32x4.add(i32x4.dot_i16x8_s(interleave(x20, x21, high), pairs3), i32x4.dot_i16x8_s(interleave(x22, i16x8.splat(0), high), pairs4)));
 }

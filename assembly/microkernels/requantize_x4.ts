@@ -48,16 +48,34 @@ export class RequantizeX4 {
     return i32x4.min_s(i32x4.max_s(withOffset, i32x4.splat(this.outputMin)), i32x4.splat(this.outputMax));
   }
 
-  /**
-   * The int8 outputs of channels c..c+7 (accumulators `low` for c..c+3, `high` for c+4..c+7) in
-   * lanes 0-7. The offset is added in saturating int16 lanes: a value that saturates there is
-   * clamped to the same int8 bound anyway.
-   */
+  /** The int8 outputs of channels c..c+7 (accumulators `low` for c..c+3, `high` for c+4..c+7) in lanes 0-7. */
   // @ts-ignore: decorator
   @inline
   bytes8(low: v128, high: v128, c: i32): v128 {
-    const scaled = i16x8.narrow_i32x4_s(this.scale(low, c), this.scale(high, c + 4));
-    const bytes = i8x16.narrow_i16x8_s(i16x8.add_sat_s(scaled, i16x8.splat(<i16>this.outputOffset)), scaled);
+    const offsetScaled = this.offsetScaled8(low, high, c);
+    return this.clampBytes(i8x16.narrow_i16x8_s(offsetScaled, offsetScaled));
+  }
+
+  /** bytes8 of two pixels: channels c..c+7 of pixel A in lanes 0-7, of pixel B in lanes 8-15. */
+  // @ts-ignore: decorator
+  @inline
+  bytes16(lowA: v128, highA: v128, lowB: v128, highB: v128, c: i32): v128 {
+    return this.clampBytes(i8x16.narrow_i16x8_s(this.offsetScaled8(lowA, highA, c), this.offsetScaled8(lowB, highB, c)));
+  }
+
+  /**
+   * Channels c..c+7 scaled, plus the output offset, in saturating int16 lanes: a value that
+   * saturates there is clamped to the same int8 bound anyway.
+   */
+  // @ts-ignore: decorator
+  @inline
+  private offsetScaled8(low: v128, high: v128, c: i32): v128 {
+    return i16x8.add_sat_s(i16x8.narrow_i32x4_s(this.scale(low, c), this.scale(high, c + 4)), i16x8.splat(<i16>this.outputOffset));
+  }
+
+  // @ts-ignore: decorator
+  @inline
+  private clampBytes(bytes: v128): v128 {
     return i8x16.min_s(i8x16.max_s(bytes, i8x16.splat(<i8>this.outputMin)), i8x16.splat(<i8>this.outputMax));
   }
 
