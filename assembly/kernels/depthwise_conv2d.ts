@@ -111,6 +111,7 @@ export class DepthwiseConv2D extends WeightedKernel {
     const channels = input.dim(3);
     const dilationHeight = window.dilationHeight;
     const dilationWidth = window.dilationWidth;
+    const fast3x3 = ASC_FEATURE_SIMD && kernel.fitsInterior3x3();
     let outputPointer = output.data;
     for (let b = 0; b < input.dim(0); b++) {
       const image = input.data + <usize>(b * inputHeight * inputWidth * channels);
@@ -120,8 +121,18 @@ export class DepthwiseConv2D extends WeightedKernel {
         const filterYEnd = endOfValidTaps(inY0, dilationHeight, inputHeight, window.filterHeight);
         for (let outX = 0; outX < window.outputWidth; outX++) {
           const inX0 = outX * window.strideWidth - window.paddingWidth;
-          kernel.pixel(image, inputWidth, inY0, inX0, dilationHeight, dilationWidth, filterYStart, filterYEnd,
-            firstValidTap(inX0, dilationWidth), endOfValidTaps(inX0, dilationWidth, inputWidth, window.filterWidth), outputPointer);
+          const filterXStart = firstValidTap(inX0, dilationWidth);
+          const filterXEnd = endOfValidTaps(inX0, dilationWidth, inputWidth, window.filterWidth);
+          // SIMD build: a run of pixels whose window is inside the image horizontally goes at once.
+          if (ASC_FEATURE_SIMD && fast3x3 && filterXStart == 0 && filterXEnd == 3) {
+            let count = 1;
+            while (outX + count < window.outputWidth && endOfValidTaps(inX0 + count * window.strideWidth, dilationWidth, inputWidth, 3) == 3) count++;
+            kernel.interior3x3(image, inputWidth, inY0, inX0, filterYStart, filterYEnd, dilationHeight, dilationWidth, window.strideWidth, count, outputPointer);
+            outputPointer += <usize>(count * channels);
+            outX += count - 1;
+            continue;
+          }
+          kernel.pixel(image, inputWidth, inY0, inX0, dilationHeight, dilationWidth, filterYStart, filterYEnd, filterXStart, filterXEnd, outputPointer);
           outputPointer += <usize>channels;
         }
       }

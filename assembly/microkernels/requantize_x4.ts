@@ -2,43 +2,40 @@
 // SIMD build (a model in the single-rounding mode is requantized lane by lane instead).
 // WebAssembly shifts take one amount for all lanes, but every channel has its own shift, so the
 // per-lane powers of two are turned into multiplications prepared once:
-//   x * 2^left                       as a 32-bit multiply (wrapping, like the reference),
-//   the high product x * m / 2^31    in two 64-bit lanes pairs, rounded as gemmlowp does,
-//   floor(y / 2^right)               as (y * 2^(31 - right)) >> 31 in 64 bits (y itself for right 0),
-// then the reference's round-half-away-from-zero correction on the remainder. Exact for every
-// input: the unit tests compare it with the scalar form.
+//   x * 2^left           as a 32-bit multiply (wrapping, like the reference),
+//   the high product     gemmlowp's rounding (p + nudge) / 2^31 toward zero, which for any 64-bit
+//                        p equals floor((p + 2^30) / 2^31): one add and one shift per 64-bit lane,
+//   the rounding divide  by 2^right, half away from zero, on the magnitude:
+//                        (|y| + 2^(right - 1)) * 2^(31 - right) / 2^31 in unsigned 64-bit lanes,
+//                        then y's sign back (|y| < 2^31, so the sum fits 32 unsigned bits).
+// Exact for every input: the unit tests compare it with the scalar form on the whole int32 range.
 
 import { roundsOnce } from "../quant";
 
 export class RequantizeX4 {
-  /** Per channel, padded to a multiple of 4 lanes: 2^left, multiplier, 2^(31 - right) (0 for right 0), 2^right, (2^right - 1) >> 1. */
-  leftPowers: StaticArray<i32>;
-  multipliers: StaticArray<i32>;
-  floorMultipliers: StaticArray<i32>;
-  rightPowers: StaticArray<i32>;
-  halfMasks: StaticArray<i32>;
+  /**
+   * Per group of 4 channels (the last one padded), 4 lanes each of 2^left, multiplier,
+   * 2^(right - 1) (0 for right 0) and 2^(31 - right) (unsigned): one pointer for all four.
+   */
+  parameters: StaticArray<i32>;
   outputOffset: i32;
   outputMin: i32;
   outputMax: i32;
 
   /** From each channel's multiplier and shift (i32 at multipliers + 4c, shifts + 4c). */
   constructor(multipliers: usize, shifts: usize, channels: i32, outputOffset: i32, outputMin: i32, outputMax: i32) {
-    const padded = (channels + 3) & ~3;
-    this.leftPowers = new StaticArray<i32>(padded);
-    this.multipliers = new StaticArray<i32>(padded);
-    this.floorMultipliers = new StaticArray<i32>(padded);
-    this.rightPowers = new StaticArray<i32>(padded);
-    this.halfMasks = new StaticArray<i32>(padded);
+    const parameters = new StaticArray<i32>(((channels + 3) & ~3) * 4);
     for (let c = 0; c < channels; c++) {
       const shift = load<i32>(shifts + (<usize>c << 2));
       const left = shift > 0 ? shift : 0;
       const right = shift > 0 ? 0 : -shift;
-      this.leftPowers[c] = 1 << left;
-      this.multipliers[c] = load<i32>(multipliers + (<usize>c << 2));
-      this.floorMultipliers[c] = right == 0 ? 0 : 1 << (31 - right);
-      this.rightPowers[c] = right == 31 ? i32.MIN_VALUE : 1 << right;
-      this.halfMasks[c] = (<i32>((<u32>1 << right) - 1)) >> 1;
+      const at = (c & ~3) * 4 + (c & 3);
+      parameters[at] = 1 << left;
+      parameters[at + 4] = load<i32>(multipliers + (<usize>c << 2));
+      parameters[at + 8] = right == 0 ? 0 : 1 << (right - 1);
+      parameters[at + 12] = <i32>(<u32>1 << (31 - right));
     }
+    this.parameters = parameters;
     this.outputOffset = outputOffset;
     this.outputMin = outputMin;
     this.outputMax = outputMax;
@@ -48,18 +45,54 @@ export class RequantizeX4 {
   // @ts-ignore: decorator
   @inline
   apply(x: v128, c: i32): v128 {
-    const lane = <usize>c << 2;
-    const shifted = i32x4.mul(x, v128.load(changetype<usize>(this.leftPowers) + lane));
-    const high = highMul(shifted, v128.load(changetype<usize>(this.multipliers) + lane));
-    // floor(high / 2^right); lanes with right = 0 keep high.
-    const floorMultiplier = v128.load(changetype<usize>(this.floorMultipliers) + lane);
-    const floored = v128.bitselect(high, floorHigh(high, floorMultiplier), i32x4.eq(floorMultiplier, i32x4.splat(0)));
-    const remainder = i32x4.sub(high, i32x4.mul(floored, v128.load(changetype<usize>(this.rightPowers) + lane)));
-    // threshold = half mask, plus one for negative values; round up when the remainder exceeds it.
-    const threshold = i32x4.sub(v128.load(changetype<usize>(this.halfMasks) + lane), i32x4.shr_s(high, 31));
-    const rounded = i32x4.sub(floored, i32x4.gt_s(remainder, threshold));
-    const withOffset = i32x4.add(rounded, i32x4.splat(this.outputOffset));
+    const withOffset = i32x4.add(this.scale(x, c), i32x4.splat(this.outputOffset));
     return i32x4.min_s(i32x4.max_s(withOffset, i32x4.splat(this.outputMin)), i32x4.splat(this.outputMax));
+  }
+
+  /** The int8 outputs of channels c..c+7 (accumulators `low` for c..c+3, `high` for c+4..c+7) in lanes 0-7. */
+  // @ts-ignore: decorator
+  @inline
+  bytes8(low: v128, high: v128, c: i32): v128 {
+    const offsetScaled = this.offsetScaled8(low, high, c);
+    return this.clampBytes(i8x16.narrow_i16x8_s(offsetScaled, offsetScaled));
+  }
+
+  /** bytes8 of two pixels: channels c..c+7 of pixel A in lanes 0-7, of pixel B in lanes 8-15. */
+  // @ts-ignore: decorator
+  @inline
+  bytes16(lowA: v128, highA: v128, lowB: v128, highB: v128, c: i32): v128 {
+    return this.clampBytes(i8x16.narrow_i16x8_s(this.offsetScaled8(lowA, highA, c), this.offsetScaled8(lowB, highB, c)));
+  }
+
+  /**
+   * Channels c..c+7 scaled, plus the output offset, in saturating int16 lanes: a value that
+   * saturates there is clamped to the same int8 bound anyway.
+   */
+  // @ts-ignore: decorator
+  @inline
+  private offsetScaled8(low: v128, high: v128, c: i32): v128 {
+    return i16x8.add_sat_s(i16x8.narrow_i32x4_s(this.scale(low, c), this.scale(high, c + 4)), i16x8.splat(<i16>this.outputOffset));
+  }
+
+  // @ts-ignore: decorator
+  @inline
+  private clampBytes(bytes: v128): v128 {
+    return i8x16.min_s(i8x16.max_s(bytes, i8x16.splat(<i8>this.outputMin)), i8x16.splat(<i8>this.outputMax));
+  }
+
+  /** MultiplyByQuantizedMultiplier of accumulators `x` with the multipliers and shifts of channels c..c+3. */
+  // @ts-ignore: decorator
+  @inline
+  scale(x: v128, c: i32): v128 {
+    const group = changetype<usize>(this.parameters) + (<usize>c << 4);
+    const shifted = i32x4.mul(x, v128.load(group));
+    const high = highMul(shifted, v128.load(group, 16));
+    const biased = i32x4.add(i32x4.abs(high), v128.load(group, 32));
+    const downscale = v128.load(group, 48);
+    const low = i64x2.shr_u(i64x2.extmul_low_i32x4_u(biased, downscale), 31);
+    const quotient = i32x4.shuffle(low, i64x2.shr_u(i64x2.extmul_high_i32x4_u(biased, downscale), 31), 0, 2, 4, 6);
+    const sign = i32x4.shr_s(high, 31);
+    return i32x4.sub(v128.xor(quotient, sign), sign);
   }
 }
 
@@ -72,21 +105,13 @@ function highMul(a: v128, m: v128): v128 {
 
 /**
  * gemmlowp's (p + nudge) / 2^31 truncated toward zero, nudge = 2^30 for p >= 0 and 1 - 2^30 below,
- * equals floor((p + 2^30) / 2^31) for every p: one add and one arithmetic shift.
+ * equals floor((p + 2^30) / 2^31) for every p; in the low 32 bits of each lane, so a logical shift
+ * (native on x64, unlike the arithmetic one) serves.
  */
 // @ts-ignore: decorator
 @inline
 function roundedHigh(product: v128): v128 {
-  return i64x2.shr_s(i64x2.add(product, i64x2.splat(1 << 30)), 31);
-}
-
-/** floor(y * f / 2^31) per lane, f = 2^(31 - right): y divided by 2^right rounding down. */
-// @ts-ignore: decorator
-@inline
-function floorHigh(y: v128, f: v128): v128 {
-  const low = i64x2.shr_s(i64x2.extmul_low_i32x4_s(y, f), 31);
-  const high = i64x2.shr_s(i64x2.extmul_high_i32x4_s(y, f), 31);
-  return i32x4.shuffle(low, high, 0, 2, 4, 6);
+  return i64x2.shr_u(i64x2.add(product, i64x2.splat(1 << 30)), 31);
 }
 
 /** MultiplyByQuantizedMultiplier, in the model's rounding mode, with one multiplier and shift for all four lanes. */

@@ -13,6 +13,7 @@ interface Microkernels {
   depthwise(...args: number[]): void;
   setRounding(once: number): void;
   requantizeFour(values: number, multiplier: number, shift: number): void;
+  requantizeChannels(values: number, multipliers: number, shifts: number, count: number): void;
 }
 
 async function compile(simd: boolean): Promise<Microkernels> {
@@ -39,7 +40,7 @@ function requantize(x: number, multiplier: number, shift: number, single: boolea
   }
   const left = shift > 0 ? shift : 0;
   const right = shift > 0 ? 0 : -shift;
-  const a = (x * 2 ** left) | 0;
+  const a = Math.imul(x, 2 ** left); // wraps like the reference's 32-bit multiply
   const product = BigInt(a) * BigInt(multiplier);
   const nudge = product >= 0n ? 1n << 30n : 1n - (1n << 30n);
   const high = Number((product + nudge) / (1n << 31n)); // BigInt division truncates, like C++
@@ -97,11 +98,14 @@ for (const simd of [false, true]) {
   });
 
   microkernels('depthwise: valid taps only, stride, dilation, padding, both roundings', () => {
-    for (let trial = 0; trial < 40; trial++) {
+    for (let trial = 0; trial < 80; trial++) {
       const single = trial % 2 === 1;
       kernels.setRounding(single ? 1 : 0);
-      const channels = 1 + random(20), filterSize = 1 + random(4), stride = 1 + random(2), dilation = 1 + random(2);
-      const height = 3 + random(6), width = 3 + random(6), padding = random(2);
+      // Every other trial has the SIMD build's fast shape: 3x3 and whole blocks of 8 channels.
+      const fast = trial % 4 >= 2;
+      const channels = fast ? 8 * (1 + random(3)) : 1 + random(20), filterSize = fast ? 3 : 1 + random(4);
+      const stride = 1 + random(2), dilation = 1 + random(2);
+      const height = 3 + random(6), width = 3 + random(9), padding = random(3);
       const effective = (filterSize - 1) * dilation + 1;
       const outputHeight = Math.floor((height + 2 * padding - effective) / stride) + 1;
       const outputWidth = Math.floor((width + 2 * padding - effective) / stride) + 1;
@@ -136,6 +140,34 @@ for (const simd of [false, true]) {
       const actual = new Int32Array(kernels.memory.buffer, pointer, 4);
       for (let i = 0; i < 4; i++) {
         assert.is(actual[i], requantize(values[i], multiplier, shift, single), `trial ${trial}: ${values[i]} x ${multiplier} x 2^${shift}`);
+      }
+    }
+  });
+
+  microkernels('per-channel requantization (double rounding) on the whole int32 range', () => {
+    kernels.setRounding(0);
+    const extremes = [0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 30, -(2 ** 30), 3, -3, 5, -5];
+    for (let trial = 0; trial < 200; trial++) {
+      const count = 4 * (1 + random(4));
+      const { multipliers, shifts } = randomQuantization(count);
+      // Every right shift and the left shifts a model can ask for, in turn.
+      for (let i = 0; i < count; i++) shifts[i] = ((trial * count + i) % 40) - 31;
+      if (trial % 10 === 0) multipliers[0] = 2 ** 31 - 1;
+      const values = Int32Array.from({ length: count }, (_, i) => {
+        const kind = random(3);
+        if (kind === 0) return extremes[random(extremes.length)];
+        if (kind === 1) return (random(2 ** 16) << 16) | random(2 ** 16); // any 32-bit pattern
+        // Multiplier 1/2: the high product is x / 2, put at or next to a tie of the final divide.
+        const right = Math.max(0, -shifts[i]);
+        multipliers[i] = 2 ** 30;
+        return ((random(64) - 32) * 2 ** (right + 1) + (right > 0 ? 2 ** right : 0) + random(5) - 2) | 0;
+      });
+      const input = Int32Array.from(values);
+      const pointer = put(kernels, values);
+      kernels.requantizeChannels(pointer, put(kernels, multipliers), put(kernels, shifts), count);
+      const actual = new Int32Array(kernels.memory.buffer, pointer, count);
+      for (let i = 0; i < count; i++) {
+        assert.is(actual[i], requantize(input[i], multipliers[i], shifts[i], false), `trial ${trial}: ${input[i]} x ${multipliers[i]} x 2^${shifts[i]}`);
       }
     }
   });

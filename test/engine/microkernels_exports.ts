@@ -3,7 +3,7 @@
 
 import { foldInputOffset, GemmInt8, paddedChannels } from "../../assembly/microkernels/gemm_int8";
 import { DepthwiseInt8 } from "../../assembly/microkernels/dwconv_int8";
-import { requantizeUniformX4 } from "../../assembly/microkernels/requantize_x4";
+import { RequantizeX4, requantizeUniformX4 } from "../../assembly/microkernels/requantize_x4";
 import { multiplyByQuantizedMultiplier, setRoundingOnce } from "../../assembly/quant";
 
 /** The model-wide rounding mode (a model's metadata sets it at load). */
@@ -20,6 +20,19 @@ export function requantizeFour(values: usize, multiplier: i32, shift: i32): void
   for (let i = 0; i < 4; i++) {
     const p = values + (<usize>i << 2);
     store<i32>(p, multiplyByQuantizedMultiplier(load<i32>(p), multiplier, shift));
+  }
+}
+
+/** MultiplyByQuantizedMultiplier of `count` values at `values` in place, value i with channel i's multiplier and shift: SIMD (per channel) or scalar. */
+export function requantizeChannels(values: usize, multipliers: usize, shifts: usize, count: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    const requantize = new RequantizeX4(multipliers, shifts, count, 0, i32.MIN_VALUE, i32.MAX_VALUE);
+    for (let c = 0; c < count; c += 4) v128.store(values + (<usize>c << 2), requantize.apply(v128.load(values + (<usize>c << 2)), c));
+    return;
+  }
+  for (let c = 0; c < count; c++) {
+    const p = values + (<usize>c << 2);
+    store<i32>(p, multiplyByQuantizedMultiplier(load<i32>(p), load<i32>(multipliers + (<usize>c << 2)), load<i32>(shifts + (<usize>c << 2))));
   }
 }
 
@@ -70,6 +83,13 @@ export function depthwise(filter: usize, filterHeight: i32, filterWidth: i32, ch
       const inX0 = outX * stride - padding;
       const fx0 = max(0, (-inX0 + dilation - 1) / dilation);
       const fx1 = min(filterWidth, (width - inX0 + dilation - 1) / dilation);
+      // The SIMD build's interior path, one pixel at a time and in runs of two or more.
+      if (ASC_FEATURE_SIMD && kernel.fitsInterior3x3() && fx0 == 0 && fx1 == 3) {
+        const count = outX % 3 == 0 ? 1 : min(outputWidth - outX, max(1, (width - 2 * dilation - inX0 + stride - 1) / stride));
+        kernel.interior3x3(input, width, inY0, inX0, fy0, fy1, dilation, dilation, stride, count, output + <usize>((outY * outputWidth + outX) * channels));
+        outX += count - 1;
+        continue;
+      }
       kernel.pixel(input, width, inY0, inX0, dilation, dilation, fy0, fy1, fx0, fx1, output + <usize>((outY * outputWidth + outX) * channels));
     }
   }
