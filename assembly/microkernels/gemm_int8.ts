@@ -248,12 +248,28 @@ export class GemmInt8 {
       a3 = i32x4.add(a3, i32x4.dot_i16x8_s(x, low));
       b3 = i32x4.add(b3, i32x4.dot_i16x8_s(x, high));
     }
-    this.store8(a0, b0, block, y0);
-    if (count == 1) return;
+    if (count == 1) {
+      this.store8(a0, b0, block, y0);
+      return;
+    }
     // Rows 2 and 3 of a block of 2 or 3 repeat earlier rows: storing them again is harmless.
-    this.store8(a1, b1, block, y1);
-    this.store8(a2, b2, block, y2);
-    this.store8(a3, b3, block, y3);
+    this.store8x2(a0, b0, a1, b1, block, y0, y1);
+    this.store8x2(a2, b2, a3, b3, block, y2, y3);
+  }
+
+  /** store8 of two rows, which share the requantization's parameters and narrowing when the block is whole. */
+  // @ts-ignore: decorator
+  @inline
+  private store8x2(lowA: v128, highA: v128, lowB: v128, highB: v128, block: i32, outputA: usize, outputB: usize): void {
+    const requantizeX4 = this.requantizeX4;
+    if (requantizeX4 != null && this.channels - block >= BLOCK_CHANNELS) {
+      const bytes = requantizeX4.bytes16(lowA, highA, lowB, highB, block);
+      v128.store64_lane(outputA + block, bytes, 0);
+      v128.store64_lane(outputB + block, bytes, 1);
+      return;
+    }
+    this.store8(lowA, highA, block, outputA);
+    this.store8(lowB, highB, block, outputB);
   }
 
   /** Requantizes channels block..block+7 of one row and stores those that exist. */
@@ -263,8 +279,7 @@ export class GemmInt8 {
     const requantizeX4 = this.requantizeX4;
     const valid = this.channels - block;
     if (requantizeX4 != null && valid >= BLOCK_CHANNELS) {
-      const bytes = i16x8.narrow_i32x4_s(requantizeX4.apply(low, block), requantizeX4.apply(high, block + 4));
-      v128.store64_lane(output + block, i8x16.narrow_i16x8_s(bytes, bytes), 0);
+      v128.store64_lane(output + block, requantizeX4.bytes8(low, high, block), 0);
       return;
     }
     const count = min(valid, BLOCK_CHANNELS);
