@@ -33,7 +33,7 @@ export function convolveIm2col(gemm: GemmInt8, input: Tensor, output: Tensor, wi
         for (let filterY = 0; filterY < window.filterHeight; filterY++) {
           const inY = inYOrigin + window.dilationHeight * filterY;
           if (rowInside && inY >= 0 && inY < inputHeight) {
-            memory.copy(patch, image + <usize>((inY * inputWidth + inXOrigin) * inputDepth), <usize>rowBytes);
+            copyBytes(patch, image + <usize>((inY * inputWidth + inXOrigin) * inputDepth), rowBytes);
             patch += <usize>rowBytes;
             continue;
           }
@@ -48,4 +48,17 @@ export function convolveIm2col(gemm: GemmInt8, input: Tensor, output: Tensor, wi
       gemm.run(scratch, gemm.depth, outputWidth, output.data + <usize>(((b * outputHeight + outY) * outputWidth) * channels));
     }
   }
+}
+
+/** memory.copy, with short runs copied in place: a bulk copy call costs more than a few bytes do. */
+// @ts-ignore: decorator
+@inline
+function copyBytes(destination: usize, source: usize, bytes: i32): void {
+  if (bytes > 16) {
+    memory.copy(destination, source, <usize>bytes);
+    return;
+  }
+  let i = 0;
+  for (; i + 4 <= bytes; i += 4) store<u32>(destination + i, load<u32>(source + i));
+  for (; i < bytes; i++) store<u8>(destination + i, load<u8>(source + i));
 }
