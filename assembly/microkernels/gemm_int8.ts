@@ -104,7 +104,14 @@ export class GemmInt8 {
         const row1 = count > 1 ? row + 1 : row;
         const row2 = count > 2 ? row + 2 : row;
         const row3 = count > 3 ? row + 3 : row;
-        for (let block = 0; block < this.channels; block += BLOCK_CHANNELS) {
+        let block = 0;
+        // A single row (a batch-1 fully connected layer) streams the weights: two blocks per step share its loads.
+        if (count == 1) {
+          for (; block + 2 * BLOCK_CHANNELS <= this.channels; block += 2 * BLOCK_CHANNELS) {
+            this.row1x16(input + <usize>(row * inputStride), block, output + <usize>(row * this.channels));
+          }
+        }
+        for (; block < this.channels; block += BLOCK_CHANNELS) {
           this.block4x8(count, input + <usize>(row * inputStride), input + <usize>(row1 * inputStride),
             input + <usize>(row2 * inputStride), input + <usize>(row3 * inputStride), block,
             output + <usize>(row * this.channels), output + <usize>(row1 * this.channels),
@@ -255,6 +262,27 @@ export class GemmInt8 {
     // Rows 2 and 3 of a block of 2 or 3 repeat earlier rows: storing them again is harmless.
     this.store8x2(a0, b0, a1, b1, block, y0, y1);
     this.store8x2(a2, b2, a3, b3, block, y2, y3);
+  }
+
+  /** One input row against the 16 channels from `block` (two whole blocks; SIMD build). */
+  private row1x16(x: usize, block: i32, y: usize): void {
+    const pairs = (this.depth + 1) >> 1;
+    const blockBytes = <usize>(pairs * BLOCK_CHANNELS * 2);
+    let weights = changetype<usize>(this.packedFilter) + (<usize>(block * pairs) << 1);
+    const bias = this.foldedBias + (<usize>block << 2);
+    let a0 = v128.load(bias), b0 = v128.load(bias, 16), a1 = v128.load(bias, 32), b1 = v128.load(bias, 48);
+    for (let k = 0; k < pairs; k++) {
+      const first = v128.load(weights);
+      const second = v128.load(weights + blockBytes);
+      weights += 16;
+      const pair = i16x8.extend_low_i8x16_s(v128.load16_splat(x + (<usize>k << 1)));
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(pair, i16x8.extend_low_i8x16_s(first)));
+      b0 = i32x4.add(b0, i32x4.dot_i16x8_s(pair, i16x8.extend_high_i8x16_s(first)));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(pair, i16x8.extend_low_i8x16_s(second)));
+      b1 = i32x4.add(b1, i32x4.dot_i16x8_s(pair, i16x8.extend_high_i8x16_s(second)));
+    }
+    this.store8(a0, b0, block, y);
+    this.store8(a1, b1, block + BLOCK_CHANNELS, y);
   }
 
   /** store8 of two rows, which share the requantization's parameters and narrowing when the block is whole. */

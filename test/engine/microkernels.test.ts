@@ -74,7 +74,7 @@ for (const simd of [false, true]) {
 
   microkernels('gemm: rows x channels x depth, both roundings', () => {
     for (let trial = 0; trial < 60; trial++) {
-      const rows = 1 + random(7), channels = 1 + random(13), depth = 1 + random(40), stride = depth + random(3);
+      const rows = 1 + random(7), channels = 1 + random(40), depth = 1 + random(40), stride = depth + random(3);
       // Single rounding asked by the kernel (FULLY_CONNECTED) or by the model's mode.
       const kernelSingle = trial % 4 === 1, modelSingle = trial % 4 === 3;
       const single = kernelSingle || modelSingle;
