@@ -115,10 +115,12 @@ export function init(): i32 {
 
 /**
  * A bound on what a kernel allocates at prepare: per-channel parameters and index lists grow
- * with its tensors' extents (a channel count is the extent of two or more of its tensors), the
- * messages it prepares for run-time errors with its tensors' names, packed copies of weights
- * (the SIMD build's matrix products) with its constant inputs' bytes; tables and objects take
- * the fixed part. The kernels of every conformance case stay within it (test/engine/memory.test.ts).
+ * with its tensors' extents (a channel count is the extent of two or more of its tensors; of a
+ * constant tensor only the first extent counts, as weights' other extents size no list), the
+ * messages it prepares for run-time errors with its tensors' names, copies of weights with their
+ * bytes (the SIMD build's packed matrices; in both builds the transposed filter of a depthwise
+ * layer over one input channel); tables and objects take the fixed part. The kernels of every
+ * conformance case stay within it: the wasmtime kit runs each with exactly its memory.
  */
 function prepareBytes(model: Graph, node: Node): u64 {
   let units: u64 = 0;
@@ -127,7 +129,7 @@ function prepareBytes(model: Graph, node: Node): u64 {
     if (node.inputs[i] < 0) continue;
     const tensor = model.tensors[node.inputs[i]];
     units += tensorUnits(tensor);
-    if (ASC_FEATURE_SIMD && tensor.isConstant) constantBytes += packedBytesBound(tensor);
+    if (tensor.isConstant) constantBytes += copiedBytesBound(tensor);
   }
   for (let o = 0; o < node.outputs.length; o++) units += tensorUnits(model.tensors[node.outputs[o]]);
   for (let i = 0; i < node.intermediates.length; i++) if (node.intermediates[i] >= 0) units += tensorUnits(model.tensors[node.intermediates[i]]);
@@ -135,20 +137,24 @@ function prepareBytes(model: Graph, node: Node): u64 {
 }
 
 /**
- * The SIMD build's packed copy of a filter: rows (the first axis) padded to 8 and an even depth,
- * plus one transposed copy for a depthwise filter over a single input channel.
+ * The copies a kernel may make of constant weights: the SIMD build's packed filter, rows (the
+ * first axis) padded to 8 and an even depth; a depthwise filter ([1, height, width, channels])
+ * transposed for a single input channel.
  */
-function packedBytesBound(tensor: Tensor): u64 {
+function copiedBytesBound(tensor: Tensor): u64 {
   if (tensor.rank < 2 || tensor.dim(0) == 0) return 0;
+  const transposed = tensor.rank == 4 && tensor.dim(0) == 1 ? <u64>tensor.elementCount + 64 : 0;
+  if (!ASC_FEATURE_SIMD) return transposed;
   const rows = <u64>tensor.dim(0);
   const depth = <u64>tensor.elementCount / rows;
-  return ((rows + 7) & ~7) * ((depth + 1) & ~1) + <u64>tensor.elementCount + 64;
+  return ((rows + 7) & ~7) * ((depth + 1) & ~1) + transposed + 64;
 }
 
-/** Sum of a tensor's extents, plus the bytes of its name as messages quote it. */
+/** A tensor's extents (only the first of a constant), plus the bytes of its name as messages quote it. */
 function tensorUnits(tensor: Tensor): u64 {
   let units: u64 = <u64>min(tensor.nameLength, 128);
-  for (let d = 0; d < tensor.rank; d++) units += <u64>tensor.dim(d);
+  const counted = tensor.isConstant ? min(tensor.rank, 1) : tensor.rank;
+  for (let d = 0; d < counted; d++) units += <u64>tensor.dim(d);
   return units;
 }
 

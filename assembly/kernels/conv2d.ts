@@ -7,7 +7,7 @@ import { checkRank, operatorError, optionsOf } from "./kernel";
 import { GemmInt8 } from "../microkernels/gemm_int8";
 import { convolveIm2col, im2colScratchBytes } from "./im2col";
 import { convolveReference, FilterLayout } from "./reference_convolution";
-import { WeightedKernel } from "./weighted_kernel";
+import { outputRows, WeightedKernel } from "./weighted_kernel";
 import { Window } from "./window";
 
 export class Conv2D extends WeightedKernel {
@@ -36,7 +36,7 @@ export class Conv2D extends WeightedKernel {
     if (!this.prepareQuantization(outputChannels, window.activation, this.convolutionMaxShift())) return false;
     if (!this.wide && filterDepth == inputDepth) {
       const patchSize = filter.dim(1) * filter.dim(2) * filterDepth;
-      this.gemm = this.int8Gemm(filter.data, patchSize, false);
+      this.gemm = this.int8Gemm(filter.data, patchSize, false, outputRows(this.output));
       this.pointwise = patchSize == inputDepth && window.strideHeight == 1 && window.strideWidth == 1
         && window.paddingHeight == 0 && window.paddingWidth == 0 && window.outputHeight == input.dim(1) && window.outputWidth == input.dim(2);
       if (!this.pointwise) node.scratchBytes += im2colScratchBytes(window, patchSize);

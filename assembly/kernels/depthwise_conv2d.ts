@@ -9,7 +9,7 @@ import { GemmInt8 } from "../microkernels/gemm_int8";
 import { convolveIm2col, im2colScratchBytes } from "./im2col";
 import { ChannelQuantization } from "./channel_quantization";
 import { convolveReference, FilterLayout } from "./reference_convolution";
-import { WeightedKernel } from "./weighted_kernel";
+import { outputRows, WeightedKernel } from "./weighted_kernel";
 import { Window } from "./window";
 
 export class DepthwiseConv2D extends WeightedKernel {
@@ -81,7 +81,7 @@ export class DepthwiseConv2D extends WeightedKernel {
     for (let tap = 0; tap < taps; tap++) {
       for (let c = 0; c < channels; c++) rows[c * taps + tap] = load<i8>(this.filter.data + <usize>(tap * channels + c));
     }
-    this.gemm = this.int8Gemm(changetype<usize>(rows), taps, false);
+    this.gemm = this.int8Gemm(changetype<usize>(rows), taps, false, outputRows(this.output));
     this.node.scratchBytes += im2colScratchBytes(this.window, taps);
   }
 

@@ -83,12 +83,14 @@ export class WeightedKernel extends Kernel {
 
   /**
    * The int8 matrix product over `filter` rows of `depth` weights (one per output channel), with
-   * this operator's requantization (call after prepareQuantization). Its per-channel values take
-   * the start of the operator's scratch in the scalar build (ChannelQuantization).
+   * this operator's requantization (call after prepareQuantization), for products of `rows` input
+   * rows per eval. Its per-channel values take the start of the operator's scratch in the scalar
+   * build (ChannelQuantization), which folds the input offset into the bias only for several rows.
    */
-  int8Gemm(filter: usize, depth: i32, singleRounding: bool): GemmInt8 {
+  int8Gemm(filter: usize, depth: i32, singleRounding: bool, rows: i32): GemmInt8 {
     const quantization = this.quantization;
-    quantization.foldInputOffset(filter, depth, this.biasData(), this.inputOffset);
+    const folded = ASC_FEATURE_SIMD || rows > 1;
+    if (folded) quantization.foldInputOffset(filter, depth, this.biasData(), this.inputOffset);
     this.node.scratchBytes = quantization.placeForMicrokernels();
     const gemm = new GemmInt8();
     gemm.filter = filter;
@@ -98,7 +100,8 @@ export class WeightedKernel extends Kernel {
     gemm.outputMin = this.outputMin;
     gemm.outputMax = this.outputMax;
     gemm.singleRounding = singleRounding;
-    useGemmQuantization(gemm, quantization);
+    gemm.inputOffset = folded ? 0 : this.inputOffset;
+    useGemmQuantization(gemm, quantization, this.biasData());
     gemm.prepare();
     return gemm;
   }
@@ -107,7 +110,7 @@ export class WeightedKernel extends Kernel {
   refreshGemm(gemm: GemmInt8): usize {
     const quantization = this.quantization;
     quantization.refresh(this.node.scratch);
-    useGemmQuantization(gemm, quantization);
+    useGemmQuantization(gemm, quantization, this.biasData());
     return this.node.scratch + <usize>quantization.scratchBytes();
   }
 
@@ -152,8 +155,15 @@ export class WeightedKernel extends Kernel {
   }
 }
 
-function useGemmQuantization(gemm: GemmInt8, quantization: ChannelQuantization): void {
+/** Output pixels of a convolution's NHWC output: the rows of its matrix product. */
+export function outputRows(output: Tensor): i32 {
+  const channels = output.dim(output.rank - 1);
+  return channels > 0 ? output.elementCount / channels : 0;
+}
+
+/** Points a matrix product at its per-channel values: the folded bias, or the model's `bias` when none was folded. */
+function useGemmQuantization(gemm: GemmInt8, quantization: ChannelQuantization, bias: usize): void {
   gemm.multipliers = quantization.multipliers;
   gemm.shifts = quantization.shifts;
-  gemm.foldedBias = quantization.foldedBias;
+  gemm.bias = quantization.foldedBias != 0 ? quantization.foldedBias : bias;
 }

@@ -45,12 +45,17 @@ export class GemmInt8 {
   depth: i32 = 0;
   channels: i32 = 0;
   /**
-   * Per channel (i32): the bias with the input offset folded in (foldInputOffset), multiplier and
-   * shift; set before prepare() in the SIMD build and before every run() in the scalar build.
+   * Per channel (i32): the bias, multiplier and shift; set before prepare() in the SIMD build and
+   * before every run() in the scalar build. The bias has the input offset folded in
+   * (foldInputOffset, padded to whole blocks), except in a scalar product of single rows: there
+   * folding would take as long as the product (a pass over the filter at every eval, see
+   * kernels/channel_quantization.ts), so the bias is the model's (0: none) and inputOffset is
+   * added to each input value instead (it is 0 when the bias is folded).
    */
-  foldedBias: usize = 0;
+  bias: usize = 0;
   multipliers: usize = 0;
   shifts: usize = 0;
+  inputOffset: i32 = 0;
   outputOffset: i32 = 0;
   outputMin: i32 = 0;
   outputMax: i32 = 0;
@@ -81,7 +86,7 @@ export class GemmInt8 {
   // @ts-ignore: decorator
   @inline
   private biasOf(channel: i32): i32 {
-    return load<i32>(this.foldedBias + (<usize>channel << 2));
+    return this.bias != 0 ? load<i32>(this.bias + (<usize>channel << 2)) : 0;
   }
 
   // @ts-ignore: decorator
@@ -137,10 +142,11 @@ export class GemmInt8 {
     for (; row < rows; row++) this.row1(input + <usize>row * stride, output + <usize>row * outputStride);
   }
 
-  /** One input row against every filter row, 4 channels at a time (scalar build: a last single row, or a very deep product). */
+  /** One input row against every filter row, 4 channels at a time (scalar build: single rows, a last single row, or a very deep product). */
   private row1(x: usize, y: usize): void {
     const depth = this.depth;
     const channels = this.channels;
+    const inputOffset = this.inputOffset;
     let c = 0;
     for (; c + 4 <= channels; c += 4) {
       const w0 = this.filter + <usize>(c * depth);
@@ -149,7 +155,7 @@ export class GemmInt8 {
       const w3 = w2 + <usize>depth;
       let a0: i32 = 0, a1: i32 = 0, a2: i32 = 0, a3: i32 = 0;
       for (let k = 0; k < depth; k++) {
-        const u = <i32>load<i8>(x + k);
+        const u = <i32>load<i8>(x + k) + inputOffset;
         a0 += u * <i32>load<i8>(w0 + k);
         a1 += u * <i32>load<i8>(w1 + k);
         a2 += u * <i32>load<i8>(w2 + k);
@@ -166,7 +172,7 @@ export class GemmInt8 {
     for (let c = first; c < this.channels; c++) {
       const w = this.filter + <usize>(c * depth);
       let a: i32 = 0;
-      for (let k = 0; k < depth; k++) a += <i32>load<i8>(x + k) * <i32>load<i8>(w + k);
+      for (let k = 0; k < depth; k++) a += (<i32>load<i8>(x + k) + this.inputOffset) * <i32>load<i8>(w + k);
       store<i8>(y + c, this.finish(a + this.biasOf(c), c));
     }
   }
@@ -230,7 +236,7 @@ export class GemmInt8 {
   private block4x8(count: i32, x0: usize, x1: usize, x2: usize, x3: usize, block: i32, y0: usize, y1: usize, y2: usize, y3: usize): void {
     const pairs = (this.depth + 1) >> 1;
     let weights = changetype<usize>(this.packedFilter) + (<usize>(block * pairs) << 1);
-    const bias = this.foldedBias + (<usize>block << 2);
+    const bias = this.bias + (<usize>block << 2);
     const biasLow = v128.load(bias);
     const biasHigh = v128.load(bias, 16);
     let a0 = biasLow, b0 = biasHigh, a1 = biasLow, b1 = biasHigh;
@@ -269,7 +275,7 @@ export class GemmInt8 {
     const pairs = (this.depth + 1) >> 1;
     const blockBytes = <usize>(pairs * BLOCK_CHANNELS * 2);
     let weights = changetype<usize>(this.packedFilter) + (<usize>(block * pairs) << 1);
-    const bias = this.foldedBias + (<usize>block << 2);
+    const bias = this.bias + (<usize>block << 2);
     let a0 = v128.load(bias), b0 = v128.load(bias, 16), a1 = v128.load(bias, 32), b1 = v128.load(bias, 48);
     for (let k = 0; k < pairs; k++) {
       const first = v128.load(weights);

@@ -48,8 +48,14 @@ export function gemm(filter: usize, depth: i32, channels: i32, bias: usize, inpu
   kernel.channels = channels;
   kernel.multipliers = multipliers;
   kernel.shifts = shifts;
-  kernel.foldedBias = heap.alloc(<usize>paddedChannels(channels) << 2);
-  foldInputOffset(kernel.foldedBias, filter, depth, channels, bias, inputOffset);
+  // A scalar product of single rows adds the input offset to each value; the others fold it into the bias.
+  if (ASC_FEATURE_SIMD || rows > 1) {
+    kernel.bias = heap.alloc(<usize>paddedChannels(channels) << 2);
+    foldInputOffset(kernel.bias, filter, depth, channels, bias, inputOffset);
+  } else {
+    kernel.bias = bias;
+    kernel.inputOffset = inputOffset;
+  }
   kernel.outputOffset = outputOffset;
   kernel.outputMin = outputMin;
   kernel.outputMax = outputMax;
