@@ -2,15 +2,16 @@
 // FULLY_CONNECTED: TFLite's PopulateConvolutionQuantizationParams, for each output channel
 // input_scale * filter_scale[c] / output_scale in double precision, then QuantizeMultiplier
 // (a per-tensor filter scale serves every channel). Matrix products also take the bias with the
-// input offset folded in (foldInputOffset in gemm_int8.ts).
+// input offset folded in (foldInputOffset in gemm_int8.ts), except the scalar build's products of
+// single rows, for which the fold would cost as much as the product (WeightedKernel.int8Gemm).
 //
 // Where the values live differs by use. Reference loops keep them on the heap (keep). For the
 // int8 microkernels the SIMD build also computes them once onto the heap, beside its packed
 // filters: it trades memory for speed. The scalar build, the one for small devices and
 // interpreters, recomputes them at the start of every eval into the operator's scratch (refresh):
 // the arena holds them only while the operator runs, instead of the heap holding every
-// operator's for as long as the model is loaded. That costs one QuantizeMultiplier per channel and
-// one pass over the filter per eval (README "Embedding").
+// operator's for as long as the model is loaded. That costs one QuantizeMultiplier per channel and,
+// where the bias is folded, one pass over the filter per eval (README "Embedding").
 
 import { foldInputOffset, paddedChannels } from "../microkernels/gemm_int8";
 import { quantizeMultiplier, quantizedMultiplier, quantizedShift } from "../quant";

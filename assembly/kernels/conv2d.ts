@@ -2,8 +2,6 @@
 // Input NHWC, filter [out_channels, height, width, in_channels / groups], bias per output channel.
 
 import { Graph } from "../graph";
-import { OptionsType } from "../schema";
-import { checkRank, operatorError, optionsOf } from "./kernel";
 import { GemmInt8 } from "../microkernels/gemm_int8";
 import { convolveIm2col, im2colScratchBytes } from "./im2col";
 import { convolveReference, FilterLayout } from "./reference_convolution";
@@ -24,15 +22,11 @@ export class Conv2D extends WeightedKernel {
     if (!this.bindWeighted(graph, 4)) return false;
     const input = this.input;
     const filter = this.filter;
-    if (!checkRank(node, input, 4, "input") || !checkRank(node, this.output, 4, "output")) return false;
+    const window = this.window;
+    if (!window.configureConv2D(node, input, filter, this.output)) return false;
     const outputChannels = filter.dim(0);
     const filterDepth = filter.dim(3);
     const inputDepth = input.dim(3);
-    if (filterDepth == 0 || inputDepth % filterDepth != 0 || outputChannels % (inputDepth / filterDepth) != 0) {
-      return operatorError(node, "filter depth " + filterDepth.toString() + " does not divide input depth " + inputDepth.toString() + " into groups");
-    }
-    const window = this.window;
-    if (!window.configureConvolution(node, optionsOf(node, OptionsType.CONV_2D), 3, filter.dim(1), filter.dim(2), input, this.output, outputChannels)) return false;
     if (!this.prepareQuantization(outputChannels, window.activation, this.convolutionMaxShift())) return false;
     if (!this.wide && filterDepth == inputDepth) {
       const patchSize = filter.dim(1) * filter.dim(2) * filterDepth;

@@ -2,8 +2,7 @@
 // 16x8. Input NHWC, filter [1, height, width, in_channels * depth_multiplier], bias per output channel.
 
 import { Graph } from "../graph";
-import { OptionsType } from "../schema";
-import { checkRank, operatorError, optionsOf, unsupported } from "./kernel";
+import { unsupported } from "./kernel";
 import { DepthwiseInt8 } from "../microkernels/dwconv_int8";
 import { GemmInt8 } from "../microkernels/gemm_int8";
 import { convolveIm2col, im2colScratchBytes } from "./im2col";
@@ -33,15 +32,11 @@ export class DepthwiseConv2D extends WeightedKernel {
     if (this.wide && !this.wideAccumulator) return unsupported(node, "16x8 mode needs an int64 bias");
     const input = this.input;
     const filter = this.filter;
-    if (!checkRank(node, input, 4, "input") || !checkRank(node, this.output, 4, "output")) return false;
+    const window = this.window;
+    if (!window.configureDepthwiseConv2D(node, input, filter, this.output)) return false;
     const inputDepth = input.dim(3);
     const outputChannels = filter.dim(3);
-    if (filter.dim(0) != 1 || inputDepth == 0 || outputChannels % inputDepth != 0) {
-      return operatorError(node, "filter must be [1, height, width, input depth x depth multiplier]");
-    }
     this.depthMultiplier = outputChannels / inputDepth;
-    const window = this.window;
-    if (!window.configureConvolution(node, optionsOf(node, OptionsType.DEPTHWISE_CONV_2D), 4, filter.dim(1), filter.dim(2), input, this.output, outputChannels)) return false;
     if (!this.prepareQuantization(outputChannels, window.activation, this.convolutionMaxShift())) return false;
     if (!this.wide && this.depthMultiplier == 1) {
       this.channelwise = this.prepareChannelwise();

@@ -4,9 +4,9 @@
 import { fieldI32, fieldI8 } from "../flatbuffer";
 import { Node } from "../graph";
 import { outputSize, paddingBefore } from "../padding";
-import { Activation, Padding } from "../schema";
+import { Activation, OptionsType, Padding } from "../schema";
 import { Tensor } from "../tensor";
-import { checkActivation, checkOutputShape, operatorError } from "./kernel";
+import { checkActivation, checkOutputShape, checkRank, operatorError, optionsOf } from "./kernel";
 
 const MAX_EXTENT: i32 = 1 << 14;
 
@@ -49,6 +49,33 @@ export class Window {
     this.filterHeight = filterHeight;
     this.filterWidth = filterWidth;
     return this.resolveOutput(node, input, output, channels);
+  }
+
+  /**
+   * CONV_2D's shapes and window: rank-4 input and output, a filter [output channels, height,
+   * width, group depth] whose depth divides the input depth into groups that divide the output
+   * channels.
+   */
+  configureConv2D(node: Node, input: Tensor, filter: Tensor, output: Tensor): bool {
+    if (!checkRank(node, input, 4, "input") || !checkRank(node, output, 4, "output")) return false;
+    const outputChannels = filter.dim(0);
+    const groupDepth = filter.dim(3);
+    const inputDepth = input.dim(3);
+    if (groupDepth == 0 || inputDepth % groupDepth != 0 || outputChannels % (inputDepth / groupDepth) != 0) {
+      return operatorError(node, "filter depth " + groupDepth.toString() + " does not divide input depth " + inputDepth.toString() + " into groups");
+    }
+    return this.configureConvolution(node, optionsOf(node, OptionsType.CONV_2D), 3, filter.dim(1), filter.dim(2), input, output, outputChannels);
+  }
+
+  /** DEPTHWISE_CONV_2D's shapes and window: rank-4 input and output, a filter [1, height, width, input depth x depth multiplier]. */
+  configureDepthwiseConv2D(node: Node, input: Tensor, filter: Tensor, output: Tensor): bool {
+    if (!checkRank(node, input, 4, "input") || !checkRank(node, output, 4, "output")) return false;
+    const inputDepth = input.dim(3);
+    const outputChannels = filter.dim(3);
+    if (filter.dim(0) != 1 || inputDepth == 0 || outputChannels % inputDepth != 0) {
+      return operatorError(node, "filter must be [1, height, width, input depth x depth multiplier]");
+    }
+    return this.configureConvolution(node, optionsOf(node, OptionsType.DEPTHWISE_CONV_2D), 4, filter.dim(1), filter.dim(2), input, output, outputChannels);
   }
 
   /** A pooling window (Pool2DOptions: padding, strides, filter width and height, fused activation); the output keeps the input's depth. */

@@ -41,14 +41,6 @@ export class RequantizeX4 {
     this.outputMax = outputMax;
   }
 
-  /** Requantized, offset and clamped outputs of channels c..c+3 for accumulators `x`. */
-  // @ts-ignore: decorator
-  @inline
-  apply(x: v128, c: i32): v128 {
-    const withOffset = i32x4.add(this.scale(x, c), i32x4.splat(this.outputOffset));
-    return i32x4.min_s(i32x4.max_s(withOffset, i32x4.splat(this.outputMin)), i32x4.splat(this.outputMax));
-  }
-
   /** The int8 outputs of channels c..c+7 (accumulators `low` for c..c+3, `high` for c+4..c+7) in lanes 0-7. */
   // @ts-ignore: decorator
   @inline

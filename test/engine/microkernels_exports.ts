@@ -27,7 +27,7 @@ export function requantizeFour(values: usize, multiplier: i32, shift: i32): void
 export function requantizeChannels(values: usize, multipliers: usize, shifts: usize, count: i32): void {
   if (ASC_FEATURE_SIMD) {
     const requantize = new RequantizeX4(multipliers, shifts, count, 0, i32.MIN_VALUE, i32.MAX_VALUE);
-    for (let c = 0; c < count; c += 4) v128.store(values + (<usize>c << 2), requantize.apply(v128.load(values + (<usize>c << 2)), c));
+    for (let c = 0; c < count; c += 4) v128.store(values + (<usize>c << 2), requantize.scale(v128.load(values + (<usize>c << 2)), c));
     return;
   }
   for (let c = 0; c < count; c++) {

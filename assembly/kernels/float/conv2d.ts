@@ -3,8 +3,6 @@
 // loop, reference_convolution.ts), adds the bias and clamps to the fused activation.
 
 import { Graph } from "../../graph";
-import { OptionsType } from "../../schema";
-import { checkRank, operatorError, optionsOf } from "../kernel";
 import { Window } from "../window";
 import { convolveReference, FilterLayout } from "../reference_convolution";
 import { FloatWeightedKernel } from "./weighted";
@@ -18,15 +16,11 @@ export class FloatConv2D extends FloatWeightedKernel {
     if (!this.bindWeighted(graph, 4)) return false;
     const input = this.input;
     const filter = this.filter;
-    if (!checkRank(node, input, 4, "input") || !checkRank(node, this.output, 4, "output")) return false;
+    const window = this.window;
+    if (!window.configureConv2D(node, input, filter, this.output)) return false;
     const outputChannels = filter.dim(0);
     const filterDepth = filter.dim(3);
     const inputDepth = input.dim(3);
-    if (filterDepth == 0 || inputDepth % filterDepth != 0 || outputChannels % (inputDepth / filterDepth) != 0) {
-      return operatorError(node, "filter depth " + filterDepth.toString() + " does not divide input depth " + inputDepth.toString() + " into groups");
-    }
-    const window = this.window;
-    if (!window.configureConvolution(node, optionsOf(node, OptionsType.CONV_2D), 3, filter.dim(1), filter.dim(2), input, this.output, outputChannels)) return false;
     if (!this.prepareOutput(outputChannels, window.activation)) return false;
     this.layout = FilterLayout.convolution(outputChannels, filter.dim(1) * filter.dim(2), filterDepth, inputDepth);
     this.macs = <f64>this.output.elementCount * <f64>(filter.dim(1) * filter.dim(2) * filterDepth);

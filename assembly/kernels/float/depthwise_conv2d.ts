@@ -4,8 +4,6 @@
 // and clamps.
 
 import { Graph } from "../../graph";
-import { OptionsType } from "../../schema";
-import { checkRank, operatorError, optionsOf } from "../kernel";
 import { Window } from "../window";
 import { convolveReference, FilterLayout } from "../reference_convolution";
 import { FloatWeightedKernel } from "./weighted";
@@ -20,15 +18,11 @@ export class FloatDepthwiseConv2D extends FloatWeightedKernel {
     if (!this.bindWeighted(graph, 4)) return false;
     const input = this.input;
     const filter = this.filter;
-    if (!checkRank(node, input, 4, "input") || !checkRank(node, this.output, 4, "output")) return false;
+    const window = this.window;
+    if (!window.configureDepthwiseConv2D(node, input, filter, this.output)) return false;
     const inputDepth = input.dim(3);
     const outputChannels = filter.dim(3);
-    if (filter.dim(0) != 1 || inputDepth == 0 || outputChannels % inputDepth != 0) {
-      return operatorError(node, "filter must be [1, height, width, input depth x depth multiplier]");
-    }
     this.depthMultiplier = outputChannels / inputDepth;
-    const window = this.window;
-    if (!window.configureConvolution(node, optionsOf(node, OptionsType.DEPTHWISE_CONV_2D), 4, filter.dim(1), filter.dim(2), input, this.output, outputChannels)) return false;
     if (!this.prepareOutput(outputChannels, window.activation)) return false;
     this.layout = FilterLayout.depthwise(outputChannels, this.depthMultiplier);
     this.macs = <f64>this.output.elementCount * <f64>(filter.dim(1) * filter.dim(2));
