@@ -54,11 +54,14 @@ export function convolveIm2col(gemm: GemmInt8, input: Tensor, output: Tensor, wi
 // @ts-ignore: decorator
 @inline
 function copyBytes(destination: usize, source: usize, bytes: i32): void {
-  if (bytes > 16) {
+  if (bytes > (ASC_FEATURE_SIMD ? 256 : 16)) {
     memory.copy(destination, source, <usize>bytes);
     return;
   }
   let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 16 <= bytes; i += 16) v128.store(destination + i, v128.load(source + i));
+  }
   for (; i + 4 <= bytes; i += 4) store<u32>(destination + i, load<u32>(source + i));
   for (; i < bytes; i++) store<u8>(destination + i, load<u8>(source + i));
 }

@@ -6,7 +6,7 @@
 // (interior3x3). The scalar build keeps 4 channels in registers.
 
 import { clamp, multiplyByQuantizedMultiplier, roundsOnce } from "../quant";
-import { RequantizeX4 } from "./requantize_x4";
+import { allZero, RequantizeX4, simplifyConstantChannel } from "./requantize_x4";
 
 export class DepthwiseInt8 {
   filter: usize = 0;
@@ -30,6 +30,10 @@ export class DepthwiseInt8 {
   /** Call once the fields are set. */
   prepare(): void {
     if (ASC_FEATURE_SIMD && !roundsOnce()) {
+      const taps = this.filterHeight * this.filterWidth;
+      for (let c = 0; c < this.channels; c++) {
+        if (allZero(this.filter + <usize>c, this.channels, taps)) simplifyConstantChannel(this.multipliers, this.shifts, c, load<i32>(this.bias + (<usize>c << 2)));
+      }
       this.requantizeX4 = new RequantizeX4(this.multipliers, this.shifts, this.channels, this.outputOffset, this.outputMin, this.outputMax);
     }
   }

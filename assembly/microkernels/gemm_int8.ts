@@ -13,7 +13,7 @@
 // lanes: no horizontal sums, and the lanes go to the 4-channel requantization as they are.
 
 import { clamp, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierSingleRounding, roundsOnce } from "../quant";
-import { RequantizeX4 } from "./requantize_x4";
+import { allZero, RequantizeX4, simplifyConstantChannel } from "./requantize_x4";
 
 const BLOCK_CHANNELS: i32 = 8;
 const BLOCK_ROWS: i32 = 4;
@@ -69,6 +69,9 @@ export class GemmInt8 {
   prepare(): void {
     if (!ASC_FEATURE_SIMD) return;
     if (!this.singleRounding && !roundsOnce()) {
+      for (let c = 0; c < this.channels; c++) {
+        if (allZero(this.filter + <usize>(c * this.depth), 1, this.depth)) simplifyConstantChannel(this.multipliers, this.shifts, c, this.biasOf(c));
+      }
       this.requantizeX4 = new RequantizeX4(this.multipliers, this.shifts, this.channels, this.outputOffset, this.outputMin, this.outputMax);
     }
     const pairs = (this.depth + 1) >> 1;

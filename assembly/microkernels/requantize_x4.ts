@@ -1,21 +1,54 @@
-// TFLite's double-rounding MultiplyByQuantizedMultiplier on four output channels at once, for the
-// SIMD build (a model in the single-rounding mode is requantized lane by lane instead).
-// WebAssembly shifts take one amount for all lanes, but every channel has its own shift, so the
-// per-lane powers of two are turned into multiplications prepared once:
+// TFLite's double-rounding MultiplyByQuantizedMultiplier, plus the output offset and the int8
+// clamp, on four output channels at once, for the SIMD build (a model in the single-rounding mode
+// is requantized lane by lane instead). WebAssembly shifts take one amount for all lanes, but every
+// channel has its own shift, so the per-lane powers of two are turned into multiplications:
 //   x * 2^left           as a 32-bit multiply (wrapping, like the reference),
 //   the high product     gemmlowp's rounding (p + nudge) / 2^31 toward zero, which for any 64-bit
 //                        p equals floor((p + 2^30) / 2^31): one add and one shift per 64-bit lane,
-//   the rounding divide  by 2^right, half away from zero, on the magnitude:
-//                        (|y| + 2^(right - 1)) * 2^(31 - right) / 2^31 in unsigned 64-bit lanes,
-//                        then y's sign back (|y| < 2^31, so the sum fits 32 unsigned bits).
-// Exact for every input: the unit tests compare it with the scalar form on the whole int32 range.
+//   the rounding divide  by 2^right, half away from zero. When every right shift is at most 22
+//                        (a multiplier of at least 2^-23), the high product h is clamped to
+//                        +-2^(right + 8), beyond which the result is at least 256 in magnitude and
+//                        clamps to the same int8 bound anyway; then h * 2^(22 - right) fits 31 bits
+//                        and is divided by 2^22, the same quotient, with one shift for all lanes.
+//                        Otherwise on the magnitude: (|h| + 2^(right - 1)) * 2^(31 - right) / 2^31
+//                        in unsigned 64-bit lanes, then h's sign back (the sum fits 32 unsigned bits).
+// The unit tests compare both with the reference on the whole int32 range.
 
-import { roundsOnce } from "../quant";
+import { multiplyByQuantizedMultiplier, roundsOnce } from "../quant";
+
+/** The largest right shift of the clamped divide, whose shared divisor is 2^CLAMPED_DIVISOR_SHIFT. */
+const CLAMPED_DIVISOR_SHIFT: i32 = 22;
+
+/**
+ * For a channel whose weights are all zero, so that its accumulator is always `accumulator` (its
+ * bias): rewrites its multiplier and shift at multipliers + 4c, shifts + 4c to a multiplier with
+ * shift 0 that requantizes that one value to the same result, where one exists. Pruned filters
+ * come with tiny scales, whose right shifts would keep the whole operator off the clamped divide.
+ */
+export function simplifyConstantChannel(multipliers: usize, shifts: usize, c: i32, accumulator: i32): void {
+  const multiplierAt = multipliers + (<usize>c << 2);
+  const shiftAt = shifts + (<usize>c << 2);
+  if (-load<i32>(shiftAt) <= CLAMPED_DIVISOR_SHIFT) return;
+  const target = multiplyByQuantizedMultiplier(accumulator, load<i32>(multiplierAt), load<i32>(shiftAt));
+  // The high product of accumulator and m is about accumulator * m / 2^31: m near target * 2^31 / accumulator.
+  const estimate = accumulator == 0 ? 0 : Math.round(<f64>target * 2147483648.0 / <f64>accumulator);
+  for (let m = estimate - 1; m <= estimate + 1; m++) {
+    if (m < 0 || m > <f64>i32.MAX_VALUE) continue;
+    if (multiplyByQuantizedMultiplier(accumulator, <i32>m, 0) == target) {
+      store<i32>(multiplierAt, <i32>m);
+      store<i32>(shiftAt, 0);
+      return;
+    }
+  }
+}
 
 export class RequantizeX4 {
+  /** Whether every right shift is at most 22: the clamped divide. */
+  clamped: bool = true;
   /**
-   * Per group of 4 channels (the last one padded), 4 lanes each of 2^left, multiplier,
-   * 2^(right - 1) (0 for right 0) and 2^(31 - right) (unsigned): one pointer for all four.
+   * Per group of 4 channels (the last one padded), 4 lanes each of 2^left, multiplier, and for
+   * the clamped divide 2^(right + 8), -2^(right + 8) and 2^(22 - right), otherwise 2^(right - 1)
+   * (0 for right 0), 2^(31 - right) (unsigned) and zeros: one pointer for all four.
    */
   parameters: StaticArray<i32>;
   outputOffset: i32;
@@ -24,17 +57,28 @@ export class RequantizeX4 {
 
   /** From each channel's multiplier and shift (i32 at multipliers + 4c, shifts + 4c). */
   constructor(multipliers: usize, shifts: usize, channels: i32, outputOffset: i32, outputMin: i32, outputMax: i32) {
-    const parameters = new StaticArray<i32>(((channels + 3) & ~3) * 4);
+    let clamped = true;
+    for (let c = 0; c < channels; c++) {
+      if (-load<i32>(shifts + (<usize>c << 2)) > CLAMPED_DIVISOR_SHIFT) clamped = false;
+    }
+    const parameters = new StaticArray<i32>(((channels + 3) & ~3) * 5);
     for (let c = 0; c < channels; c++) {
       const shift = load<i32>(shifts + (<usize>c << 2));
       const left = shift > 0 ? shift : 0;
       const right = shift > 0 ? 0 : -shift;
-      const at = (c & ~3) * 4 + (c & 3);
+      const at = (c & ~3) * 5 + (c & 3);
       parameters[at] = 1 << left;
       parameters[at + 4] = load<i32>(multipliers + (<usize>c << 2));
-      parameters[at + 8] = right == 0 ? 0 : 1 << (right - 1);
-      parameters[at + 12] = <i32>(<u32>1 << (31 - right));
+      if (clamped) {
+        parameters[at + 8] = 1 << (right + 8);
+        parameters[at + 12] = -(1 << (right + 8));
+        parameters[at + 16] = 1 << (CLAMPED_DIVISOR_SHIFT - right);
+      } else {
+        parameters[at + 8] = right == 0 ? 0 : 1 << (right - 1);
+        parameters[at + 12] = <i32>(<u32>1 << (31 - right));
+      }
     }
+    this.clamped = clamped;
     this.parameters = parameters;
     this.outputOffset = outputOffset;
     this.outputMin = outputMin;
@@ -72,13 +116,22 @@ export class RequantizeX4 {
     return i8x16.min_s(i8x16.max_s(bytes, i8x16.splat(<i8>this.outputMin)), i8x16.splat(<i8>this.outputMax));
   }
 
-  /** MultiplyByQuantizedMultiplier of accumulators `x` with the multipliers and shifts of channels c..c+3. */
+  /**
+   * MultiplyByQuantizedMultiplier of accumulators `x` with the multipliers and shifts of channels
+   * c..c+3; with the clamped divide exact within +-255, and beyond it a value of the same sign
+   * at least 256 in magnitude.
+   */
   // @ts-ignore: decorator
   @inline
   scale(x: v128, c: i32): v128 {
-    const group = changetype<usize>(this.parameters) + (<usize>c << 4);
-    const shifted = i32x4.mul(x, v128.load(group));
-    const high = highMul(shifted, v128.load(group, 16));
+    const group = changetype<usize>(this.parameters) + <usize>(c * 20);
+    const high = highMul(i32x4.mul(x, v128.load(group)), v128.load(group, 16));
+    if (this.clamped) {
+      const bounded = i32x4.max_s(i32x4.min_s(high, v128.load(group, 32)), v128.load(group, 48));
+      const scaled = i32x4.mul(bounded, v128.load(group, 64));
+      // Half away from zero: floor((v + 2^21 - [v < 0]) / 2^22).
+      return i32x4.shr_s(i32x4.add(i32x4.add(scaled, i32x4.splat(1 << (CLAMPED_DIVISOR_SHIFT - 1))), i32x4.shr_s(scaled, 31)), CLAMPED_DIVISOR_SHIFT);
+    }
     const biased = i32x4.add(i32x4.abs(high), v128.load(group, 32));
     const downscale = v128.load(group, 48);
     const low = i64x2.shr_u(i64x2.extmul_low_i32x4_u(biased, downscale), 31);
@@ -125,4 +178,12 @@ export function requantizeUniformX4(x: v128, multiplier: i32, shift: i32): v128 
   const mask = (<i32>((<u32>1 << right) - 1));
   const threshold = i32x4.sub(i32x4.splat(mask >> 1), i32x4.shr_s(high, 31));
   return i32x4.sub(i32x4.shr_s(high, right), i32x4.gt_s(v128.and(high, i32x4.splat(mask)), threshold));
+}
+
+/** Whether the `count` int8 weights at first, first + step, ... are all zero. */
+export function allZero(first: usize, step: i32, count: i32): bool {
+  for (let k = 0; k < count; k++) {
+    if (load<i8>(first + <usize>(k * step)) != 0) return false;
+  }
+  return true;
 }

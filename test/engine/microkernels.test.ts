@@ -13,7 +13,8 @@ interface Microkernels {
   depthwise(...args: number[]): void;
   setRounding(once: number): void;
   requantizeFour(values: number, multiplier: number, shift: number): void;
-  requantizeChannels(values: number, multipliers: number, shifts: number, count: number): void;
+  requantizeChannels(values: number, multipliers: number, shifts: number, count: number, outputOffset: number, output: number): number;
+  simplifyConstant(multipliers: number, shifts: number, accumulator: number): void;
 }
 
 async function compile(simd: boolean): Promise<Microkernels> {
@@ -56,15 +57,33 @@ function put(kernels: Microkernels, data: Int8Array | Int32Array): number {
   return pointer;
 }
 
-function randomQuantization(channels: number) {
+/**
+ * Per-channel quantization: right shifts up to `maxRight` (the SIMD build divides differently when
+ * all are at most 22, see requantize_x4.ts).
+ */
+function randomQuantization(channels: number, maxRight = 31) {
   return {
     multipliers: Int32Array.from({ length: channels }, () => (1 << 30) + random(1 << 30)),
     // Mostly right shifts, as real layers have; also the extremes of both directions.
-    shifts: Int32Array.from({ length: channels }, () => (random(8) === 0 ? random(3) : -random(32))),
+    shifts: Int32Array.from({ length: channels }, () => (random(8) === 0 ? random(3) : -random(maxRight + 1))),
     bias: Int32Array.from({ length: channels }, () => random(20000) - 10000),
     inputOffset: random(256) - 128,
     outputOffset: random(256) - 128,
   };
+}
+
+/**
+ * Pruned channels, as converters leave them: all weights zero, a tiny scale (right shift 25-31)
+ * and a large bias, so the accumulator is the bias and the output may still differ from the
+ * zero point. The SIMD build gives them an equivalent multiplier (simplifyConstantChannel).
+ */
+function zeroSomeChannels(q: ReturnType<typeof randomQuantization>, filter: Int8Array, at: (channel: number, k: number) => number, taps: number): void {
+  for (let c = 0; c < q.shifts.length; c++) {
+    if (random(4) !== 0) continue;
+    for (let k = 0; k < taps; k++) filter[at(c, k)] = 0;
+    q.shifts[c] = -25 - random(7);
+    q.bias[c] = random(2) === 0 ? random(1 << 30) : -(1 << 30) + random(1 << 10);
+  }
 }
 
 for (const simd of [false, true]) {
@@ -79,8 +98,9 @@ for (const simd of [false, true]) {
       const kernelSingle = trial % 4 === 1, modelSingle = trial % 4 === 3;
       const single = kernelSingle || modelSingle;
       kernels.setRounding(modelSingle ? 1 : 0);
-      const q = randomQuantization(channels);
+      const q = randomQuantization(channels, trial % 3 === 2 ? 31 : 22);
       const filter = int8s(channels * depth), input = int8s(rows * stride + 16);
+      zeroSomeChannels(q, filter, (c, k) => c * depth + k, depth);
       const [low, high] = trial % 3 === 0 ? [q.outputOffset, 127] : [-128, 127];
       const output = kernels.allocate(rows * channels);
       kernels.gemm(put(kernels, filter), depth, channels, put(kernels, q.bias), q.inputOffset, put(kernels, q.multipliers), put(kernels, q.shifts),
@@ -110,8 +130,9 @@ for (const simd of [false, true]) {
       const outputHeight = Math.floor((height + 2 * padding - effective) / stride) + 1;
       const outputWidth = Math.floor((width + 2 * padding - effective) / stride) + 1;
       if (outputHeight < 1 || outputWidth < 1) continue;
-      const q = randomQuantization(channels);
+      const q = randomQuantization(channels, trial % 3 === 2 ? 31 : 22);
       const filter = int8s(filterSize * filterSize * channels), input = int8s(height * width * channels);
+      zeroSomeChannels(q, filter, (c, tap) => tap * channels + c, filterSize * filterSize);
       const output = kernels.allocate(outputHeight * outputWidth * channels);
       kernels.depthwise(put(kernels, filter), filterSize, filterSize, channels, put(kernels, q.bias), q.inputOffset, put(kernels, q.multipliers),
         put(kernels, q.shifts), q.outputOffset, -128, 127, put(kernels, input), height, width, stride, dilation, padding, outputHeight, outputWidth, output);
@@ -147,11 +168,14 @@ for (const simd of [false, true]) {
   microkernels('per-channel requantization (double rounding) on the whole int32 range', () => {
     kernels.setRounding(0);
     const extremes = [0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 30, -(2 ** 30), 3, -3, 5, -5];
-    for (let trial = 0; trial < 200; trial++) {
-      const count = 4 * (1 + random(4));
-      const { multipliers, shifts } = randomQuantization(count);
-      // Every right shift and the left shifts a model can ask for, in turn.
-      for (let i = 0; i < count; i++) shifts[i] = ((trial * count + i) % 40) - 31;
+    let clampedTrials = 0;
+    for (let trial = 0; trial < 300; trial++) {
+      const count = 8 * (1 + random(2));
+      const { multipliers, shifts, outputOffset } = randomQuantization(count);
+      // Every right shift and the left shifts a model can ask for, in turn; two trials in three
+      // keep the right shifts at most 22 (the SIMD build's clamped divide).
+      const span = trial % 3 === 0 ? 40 : 31;
+      for (let i = 0; i < count; i++) shifts[i] = ((trial * count + i) % span) - (span - 9);
       if (trial % 10 === 0) multipliers[0] = 2 ** 31 - 1;
       const values = Int32Array.from({ length: count }, (_, i) => {
         const kind = random(3);
@@ -162,14 +186,34 @@ for (const simd of [false, true]) {
         multipliers[i] = 2 ** 30;
         return ((random(64) - 32) * 2 ** (right + 1) + (right > 0 ? 2 ** right : 0) + random(5) - 2) | 0;
       });
-      const input = Int32Array.from(values);
-      const pointer = put(kernels, values);
-      kernels.requantizeChannels(pointer, put(kernels, multipliers), put(kernels, shifts), count);
-      const actual = new Int32Array(kernels.memory.buffer, pointer, count);
+      const output = kernels.allocate(count);
+      const clamped = kernels.requantizeChannels(put(kernels, values), put(kernels, multipliers), put(kernels, shifts), count, outputOffset, output);
+      const narrow = shifts.every((shift) => shift >= -22);
+      if (simd) assert.is(clamped, narrow ? 1 : 0, `trial ${trial}: the clamped divide is taken exactly when every right shift is at most 22`);
+      clampedTrials += clamped;
+      const actual = new Int8Array(kernels.memory.buffer, output, count);
       for (let i = 0; i < count; i++) {
-        assert.is(actual[i], requantize(input[i], multipliers[i], shifts[i], false), `trial ${trial}: ${input[i]} x ${multipliers[i]} x 2^${shifts[i]}`);
+        const expected = Math.min(127, Math.max(-128, requantize(values[i], multipliers[i], shifts[i], false) + outputOffset));
+        assert.is(actual[i], expected, `trial ${trial}: ${values[i]} x ${multipliers[i]} x 2^${shifts[i]} + ${outputOffset}`);
       }
     }
+    if (simd) assert.ok(clampedTrials >= 150, `${clampedTrials} trials took the clamped divide`);
+  });
+
+  microkernels('a pruned channel gets a multiplier with shift 0 that requantizes its bias the same', () => {
+    kernels.setRounding(0);
+    let simplified = 0;
+    for (let trial = 0; trial < 500; trial++) {
+      const multiplier = (1 << 30) + random(1 << 30), shift = -23 - random(9);
+      const accumulator = trial % 5 === 0 ? random(1000) - 500 : random(2) === 0 ? random(2 ** 31) : -random(2 ** 31);
+      const multipliers = put(kernels, Int32Array.of(multiplier)), shifts = put(kernels, Int32Array.of(shift));
+      kernels.simplifyConstant(multipliers, shifts, accumulator);
+      const [newMultiplier] = new Int32Array(kernels.memory.buffer, multipliers, 1);
+      const [newShift] = new Int32Array(kernels.memory.buffer, shifts, 1);
+      assert.is(requantize(accumulator, newMultiplier, newShift, false), requantize(accumulator, multiplier, shift, false), `trial ${trial}: ${accumulator} x ${multiplier} x 2^${shift}`);
+      if (newShift === 0) simplified++;
+    }
+    assert.is(simplified, 500, 'every channel gets shift 0');
   });
 
   microkernels.run();

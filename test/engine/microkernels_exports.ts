@@ -3,7 +3,7 @@
 
 import { foldInputOffset, GemmInt8, paddedChannels } from "../../assembly/microkernels/gemm_int8";
 import { DepthwiseInt8 } from "../../assembly/microkernels/dwconv_int8";
-import { RequantizeX4, requantizeUniformX4 } from "../../assembly/microkernels/requantize_x4";
+import { RequantizeX4, requantizeUniformX4, simplifyConstantChannel } from "../../assembly/microkernels/requantize_x4";
 import { multiplyByQuantizedMultiplier, setRoundingOnce } from "../../assembly/quant";
 
 /** The model-wide rounding mode (a model's metadata sets it at load). */
@@ -23,17 +23,30 @@ export function requantizeFour(values: usize, multiplier: i32, shift: i32): void
   }
 }
 
-/** MultiplyByQuantizedMultiplier of `count` values at `values` in place, value i with channel i's multiplier and shift: SIMD (per channel) or scalar. */
-export function requantizeChannels(values: usize, multipliers: usize, shifts: usize, count: i32): void {
+/**
+ * Value i at `values` requantized with channel i's multiplier and shift, plus outputOffset, as
+ * int8 at output + i: SIMD (8 channels at a time; count is a multiple of 8) or scalar. Returns 1
+ * when the SIMD build took the clamped divide.
+ */
+export function requantizeChannels(values: usize, multipliers: usize, shifts: usize, count: i32, outputOffset: i32, output: usize): i32 {
   if (ASC_FEATURE_SIMD) {
-    const requantize = new RequantizeX4(multipliers, shifts, count, 0, i32.MIN_VALUE, i32.MAX_VALUE);
-    for (let c = 0; c < count; c += 4) v128.store(values + (<usize>c << 2), requantize.scale(v128.load(values + (<usize>c << 2)), c));
-    return;
+    const requantize = new RequantizeX4(multipliers, shifts, count, outputOffset, -128, 127);
+    for (let c = 0; c < count; c += 8) {
+      const at = values + (<usize>c << 2);
+      v128.store64_lane(output + c, requantize.bytes8(v128.load(at), v128.load(at, 16), c), 0);
+    }
+    return requantize.clamped ? 1 : 0;
   }
   for (let c = 0; c < count; c++) {
-    const p = values + (<usize>c << 2);
-    store<i32>(p, multiplyByQuantizedMultiplier(load<i32>(p), load<i32>(multipliers + (<usize>c << 2)), load<i32>(shifts + (<usize>c << 2))));
+    const value = multiplyByQuantizedMultiplier(load<i32>(values + (<usize>c << 2)), load<i32>(multipliers + (<usize>c << 2)), load<i32>(shifts + (<usize>c << 2)));
+    store<i8>(output + c, <i8>min(127, max(-128, value + outputOffset)));
   }
+  return 0;
+}
+
+/** simplifyConstantChannel on channel 0 of one-channel arrays, in place. */
+export function simplifyConstant(multipliers: usize, shifts: usize, accumulator: i32): void {
+  simplifyConstantChannel(multipliers, shifts, 0, accumulator);
 }
 
 export function allocate(bytes: i32): usize {
