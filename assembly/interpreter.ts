@@ -26,6 +26,8 @@ let modelPointer: usize = 0;
 let modelLength: u32 = 0;
 let graph: Graph | null = null;
 let arenaPointer: usize = 0;
+/** SIMD build: bytes kept after the arena, which kernels may read past a tensor's end (kernels/im2col.ts). */
+const ARENA_READ_MARGIN: i64 = ASC_FEATURE_SIMD ? 16 : 0;
 let arenaLength: i64 = 0;
 
 export function currentGraph(): Graph | null {
@@ -98,7 +100,7 @@ export function init(): i32 {
     fail(Status.OUT_OF_MEMORY, "the activations need more than 2 GiB of arena");
     return finish();
   }
-  arenaPointer = allocateLast(<u64>arenaLength, "the activation arena");
+  arenaPointer = allocateLast(<u64>(arenaLength + ARENA_READ_MARGIN), "the activation arena");
   if (arenaPointer == 0) return finish();
   for (let t = 0; t < model.tensors.length; t++) {
     const tensor = model.tensors[t];

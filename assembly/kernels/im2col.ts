@@ -7,9 +7,9 @@ import { GemmInt8 } from "../microkernels/gemm_int8";
 import { Tensor } from "../tensor";
 import { Window } from "./window";
 
-/** Bytes of scratch convolveIm2col needs: one output row of patches. */
+/** Bytes of scratch convolveIm2col needs: one output row of patches (and room for copyBytes' last 16-byte store). */
 export function im2colScratchBytes(window: Window, patchSize: i32): i32 {
-  return window.outputWidth * patchSize;
+  return window.outputWidth * patchSize + (ASC_FEATURE_SIMD ? 16 : 0);
 }
 
 export function convolveIm2col(gemm: GemmInt8, input: Tensor, output: Tensor, window: Window, inputOffset: i32, scratch: usize): void {
@@ -39,8 +39,8 @@ export function convolveIm2col(gemm: GemmInt8, input: Tensor, output: Tensor, wi
           }
           for (let filterX = 0; filterX < window.filterWidth; filterX++) {
             const inX = inXOrigin + window.dilationWidth * filterX;
-            if (inY < 0 || inY >= inputHeight || inX < 0 || inX >= inputWidth) memory.fill(patch, padValue, <usize>inputDepth);
-            else memory.copy(patch, image + <usize>((inY * inputWidth + inX) * inputDepth), <usize>inputDepth);
+            if (inY < 0 || inY >= inputHeight || inX < 0 || inX >= inputWidth) fillBytes(patch, padValue, inputDepth);
+            else copyBytes(patch, image + <usize>((inY * inputWidth + inX) * inputDepth), inputDepth);
             patch += <usize>inputDepth;
           }
         }
@@ -50,7 +50,13 @@ export function convolveIm2col(gemm: GemmInt8, input: Tensor, output: Tensor, wi
   }
 }
 
-/** memory.copy, with short runs copied in place: a bulk copy call costs more than a few bytes do. */
+/**
+ * memory.copy, with short runs copied in place: a bulk copy call costs more than a few bytes do.
+ * The SIMD build copies whole 16-byte vectors, the last one ending at the run's end, and a run
+ * under 16 bytes as one vector: it reads and writes up to 15 bytes past the run (patches are
+ * written in order, so the next one overwrites them; the scratch and the arena keep room after
+ * their ends).
+ */
 // @ts-ignore: decorator
 @inline
 function copyBytes(destination: usize, source: usize, bytes: i32): void {
@@ -58,10 +64,31 @@ function copyBytes(destination: usize, source: usize, bytes: i32): void {
     memory.copy(destination, source, <usize>bytes);
     return;
   }
-  let i = 0;
   if (ASC_FEATURE_SIMD) {
-    for (; i + 16 <= bytes; i += 16) v128.store(destination + i, v128.load(source + i));
+    if (bytes <= 16) {
+      v128.store(destination, v128.load(source));
+      return;
+    }
+    for (let i = 0; i < bytes - 16; i += 16) v128.store(destination + i, v128.load(source + i));
+    v128.store(destination + <usize>(bytes - 16), v128.load(source + <usize>(bytes - 16)));
+    return;
   }
+  let i = 0;
   for (; i + 4 <= bytes; i += 4) store<u32>(destination + i, load<u32>(source + i));
   for (; i < bytes; i++) store<u8>(destination + i, load<u8>(source + i));
+}
+
+/** memory.fill, with short runs filled in place (the SIMD build as one 16-byte store, like copyBytes). */
+// @ts-ignore: decorator
+@inline
+function fillBytes(destination: usize, value: u8, bytes: i32): void {
+  if (ASC_FEATURE_SIMD && bytes <= 16) {
+    v128.store(destination, i8x16.splat(value));
+    return;
+  }
+  if (bytes > 16) {
+    memory.fill(destination, value, <usize>bytes);
+    return;
+  }
+  for (let i = 0; i < bytes; i++) store<u8>(destination + i, value);
 }
