@@ -11,7 +11,7 @@ import { Graph } from "../graph";
 import { checkedLog2, clamp, log2Rounded, multiplyByQuantizedMultiplier, roundingDivideByPOT } from "../quant";
 import { OptionsType } from "../schema";
 import { TensorType } from "../tensor";
-import { requantizeUniformX4 } from "../microkernels/requantize_x4";
+import { requantizeShiftedX4, requantizeUniformX4 } from "../microkernels/requantize_x4";
 import { combineElements, RescalingBinaryKernel } from "./binary_kernel";
 import { operatorError, optionsOf, unsupported } from "./kernel";
 
@@ -83,29 +83,51 @@ export class Add extends RescalingBinaryKernel {
 
   eval(): void {
     if (this.output.type == TensorType.INT16) combineElements<i16, Add>(this);
-    else if (ASC_FEATURE_SIMD && this.cursor.sameShapes) this.addInt8X4();
+    else if (ASC_FEATURE_SIMD && this.cursor.sameShapes) this.addInt8X16();
     else combineElements<i8, Add>(this);
   }
 
-  /** Same-shape int8 in the SIMD build: four elements per step, then the scalar tail. */
-  private addInt8X4(): void {
+  /** Same-shape int8 in the SIMD build: 16 elements per step, then the scalar tail. */
+  private addInt8X16(): void {
     const firstData = this.first.data;
     const secondData = this.second.data;
     const outputData = this.output.data;
     const count = this.output.elementCount;
-    const leftShift = this.leftShift;
+    const outputOffset = i16x8.splat(<i16>this.outputOffset);
+    const outputMin = i8x16.splat(<i8>this.outputMin);
+    const outputMax = i8x16.splat(<i8>this.outputMax);
     let i = 0;
-    for (; i + 4 <= count; i += 4) {
-      const first = i32x4.add(widenX4(firstData + i), i32x4.splat(this.firstOffset));
-      const second = i32x4.add(widenX4(secondData + i), i32x4.splat(this.secondOffset));
-      const firstScaled = requantizeUniformX4(i32x4.shl(first, leftShift), this.firstMultiplier, this.firstShift);
-      const secondScaled = requantizeUniformX4(i32x4.shl(second, leftShift), this.secondMultiplier, this.secondShift);
-      const sum = this.secondSign > 0 ? i32x4.add(firstScaled, secondScaled) : i32x4.sub(firstScaled, secondScaled);
-      const result = i32x4.add(requantizeUniformX4(sum, this.outputMultiplier, this.outputShift), i32x4.splat(this.outputOffset));
-      const clamped = i32x4.min_s(i32x4.max_s(result, i32x4.splat(this.outputMin)), i32x4.splat(this.outputMax));
-      v128.store32_lane(outputData + i, i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(clamped, clamped), i32x4.splat(0)), 0);
+    for (; i + 16 <= count; i += 16) {
+      const first = v128.load(firstData + i);
+      const second = v128.load(secondData + i);
+      const firstLow = i16x8.extend_low_i8x16_s(first), firstHigh = i16x8.extend_high_i8x16_s(first);
+      const secondLow = i16x8.extend_low_i8x16_s(second), secondHigh = i16x8.extend_high_i8x16_s(second);
+      // Sums beyond int16 saturate there and clamp to the same int8 bound.
+      const low = i16x8.narrow_i32x4_s(this.sumX4(i32x4.extend_low_i16x8_s(firstLow), i32x4.extend_low_i16x8_s(secondLow)),
+        this.sumX4(i32x4.extend_high_i16x8_s(firstLow), i32x4.extend_high_i16x8_s(secondLow)));
+      const high = i16x8.narrow_i32x4_s(this.sumX4(i32x4.extend_low_i16x8_s(firstHigh), i32x4.extend_low_i16x8_s(secondHigh)),
+        this.sumX4(i32x4.extend_high_i16x8_s(firstHigh), i32x4.extend_high_i16x8_s(secondHigh)));
+      const bytes = i8x16.narrow_i16x8_s(i16x8.add_sat_s(low, outputOffset), i16x8.add_sat_s(high, outputOffset));
+      v128.store(outputData + i, i8x16.min_s(i8x16.max_s(bytes, outputMin), outputMax));
     }
     for (; i < count; i++) store<i8>(outputData + i, <i8>this.combine(<i32>load<i8>(firstData + i), <i32>load<i8>(secondData + i)));
+  }
+
+  /** Four elements' rescaled sum (or difference) requantized to the output, before its offset. */
+  // @ts-ignore: decorator
+  @inline
+  private sumX4(first: v128, second: v128): v128 {
+    const firstScaled = this.rescaleX4(first, this.firstOffset, this.firstMultiplier, this.firstShift);
+    const secondScaled = this.rescaleX4(second, this.secondOffset, this.secondMultiplier, this.secondShift);
+    const sum = this.secondSign > 0 ? i32x4.add(firstScaled, secondScaled) : i32x4.sub(firstScaled, secondScaled);
+    return requantizeUniformX4(sum, this.outputMultiplier, this.outputShift);
+  }
+
+  /** An input's rescaling, MultiplyByQuantizedMultiplier((x + offset) * 2^20, multiplier, shift), of four int8 elements. */
+  // @ts-ignore: decorator
+  @inline
+  private rescaleX4(x: v128, offset: i32, multiplier: i32, shift: i32): v128 {
+    return requantizeShiftedX4(i32x4.add(x, i32x4.splat(offset)), INT8_LEFT_SHIFT, multiplier, shift);
   }
 
   // @ts-ignore: decorator
@@ -118,11 +140,4 @@ export class Add extends RescalingBinaryKernel {
     const sum = this.rescaleFirst(firstValue, this.leftShift) + this.secondSign * this.rescaleSecond(secondValue, this.leftShift);
     return clamp(multiplyByQuantizedMultiplier(sum, this.outputMultiplier, this.outputShift) + this.outputOffset, this.outputMin, this.outputMax);
   }
-}
-
-/** Four int8 values widened to i32x4. */
-// @ts-ignore: decorator
-@inline
-function widenX4(pointer: usize): v128 {
-  return i32x4.extend_low_i16x8_s(i16x8.extend_low_i8x16_s(v128.load32_zero(pointer)));
 }

@@ -172,12 +172,32 @@ export function requantizeUniformX4(x: v128, multiplier: i32, shift: i32): v128 
     const high = i64x2.shr_s(i64x2.add(i64x2.extmul_high_i32x4_s(x, m), nudge), totalShift);
     return i32x4.shuffle(low, high, 0, 2, 4, 6);
   }
-  const right = shift > 0 ? 0 : -shift;
   const high = highMul(i32x4.shl(x, shift > 0 ? shift : 0), i32x4.splat(multiplier));
-  // The reference's rounding divide by 2^right: round half away from zero.
+  return roundingDivideByPOTX4(high, shift > 0 ? 0 : -shift);
+}
+
+/**
+ * requantizeUniformX4 of x * 2^leftShift, for |x| < 2^min(leftShift, 31 - leftShift) (ADD's inputs:
+ * 9 bits, shifted by 20). With double rounding and no left shift in `shift`, the 64-bit product
+ * splits into 32-bit ones: with multiplier = high * 2^k + low, k = 31 - leftShift, the high product
+ * floor((x * 2^leftShift * multiplier + 2^30) / 2^31) is x * high + floor((x * low + 2^(k - 1)) / 2^k).
+ */
+// @ts-ignore: decorator
+@inline
+export function requantizeShiftedX4(x: v128, leftShift: i32, multiplier: i32, shift: i32): v128 {
+  if (roundsOnce() || shift > 0) return requantizeUniformX4(i32x4.shl(x, leftShift), multiplier, shift);
+  const k = 31 - leftShift;
+  const low = i32x4.shr_s(i32x4.add(i32x4.mul(x, i32x4.splat(multiplier & ((1 << k) - 1))), i32x4.splat(1 << (k - 1))), k);
+  return roundingDivideByPOTX4(i32x4.add(i32x4.mul(x, i32x4.splat(multiplier >> k)), low), -shift);
+}
+
+/** The reference's RoundingDivideByPOT of four lanes by 2^right: round half away from zero. */
+// @ts-ignore: decorator
+@inline
+export function roundingDivideByPOTX4(x: v128, right: i32): v128 {
   const mask = (<i32>((<u32>1 << right) - 1));
-  const threshold = i32x4.sub(i32x4.splat(mask >> 1), i32x4.shr_s(high, 31));
-  return i32x4.sub(i32x4.shr_s(high, right), i32x4.gt_s(v128.and(high, i32x4.splat(mask)), threshold));
+  const threshold = i32x4.sub(i32x4.splat(mask >> 1), i32x4.shr_s(x, 31));
+  return i32x4.sub(i32x4.shr_s(x, right), i32x4.gt_s(v128.and(x, i32x4.splat(mask)), threshold));
 }
 
 /** Whether the `count` int8 weights at first, first + step, ... are all zero. */

@@ -13,6 +13,7 @@ interface Microkernels {
   depthwise(...args: number[]): void;
   setRounding(once: number): void;
   requantizeFour(values: number, multiplier: number, shift: number): void;
+  requantizeShiftedFour(values: number, leftShift: number, multiplier: number, shift: number): void;
   requantizeChannels(values: number, multipliers: number, shifts: number, count: number, outputOffset: number, output: number): number;
   simplifyConstant(multipliers: number, shifts: number, accumulator: number): void;
 }
@@ -161,6 +162,23 @@ for (const simd of [false, true]) {
       const actual = new Int32Array(kernels.memory.buffer, pointer, 4);
       for (let i = 0; i < 4; i++) {
         assert.is(actual[i], requantize(values[i], multiplier, shift, single), `trial ${trial}: ${values[i]} x ${multiplier} x 2^${shift}`);
+      }
+    }
+  });
+
+  microkernels('ADD\'s input rescaling: 9-bit values times 2^20, both roundings', () => {
+    for (let trial = 0; trial < 400; trial++) {
+      const single = trial % 2 === 1;
+      kernels.setRounding(single ? 1 : 0);
+      const multiplier = trial % 7 === 0 ? 2 ** 30 : (1 << 30) + random(1 << 30), shift = -random(32);
+      // Values 2^k apart around a tie of the final divide, and any 9-bit value.
+      const values = Int32Array.from({ length: 4 }, () => random(2) === 0 ? random(511) - 255 : ((random(9) - 4) << random(9)));
+      const input = Int32Array.from(values);
+      const pointer = put(kernels, values);
+      kernels.requantizeShiftedFour(pointer, 20, multiplier, shift);
+      const actual = new Int32Array(kernels.memory.buffer, pointer, 4);
+      for (let i = 0; i < 4; i++) {
+        assert.is(actual[i], requantize(input[i] * 2 ** 20, multiplier, shift, single), `trial ${trial}: ${input[i]} x 2^20 x ${multiplier} x 2^${shift}`);
       }
     }
   });

@@ -3,7 +3,7 @@
 
 import { foldInputOffset, GemmInt8, paddedChannels } from "../../assembly/microkernels/gemm_int8";
 import { DepthwiseInt8 } from "../../assembly/microkernels/dwconv_int8";
-import { RequantizeX4, requantizeUniformX4, simplifyConstantChannel } from "../../assembly/microkernels/requantize_x4";
+import { RequantizeX4, requantizeShiftedX4, requantizeUniformX4, simplifyConstantChannel } from "../../assembly/microkernels/requantize_x4";
 import { multiplyByQuantizedMultiplier, setRoundingOnce } from "../../assembly/quant";
 
 /** The model-wide rounding mode (a model's metadata sets it at load). */
@@ -20,6 +20,18 @@ export function requantizeFour(values: usize, multiplier: i32, shift: i32): void
   for (let i = 0; i < 4; i++) {
     const p = values + (<usize>i << 2);
     store<i32>(p, multiplyByQuantizedMultiplier(load<i32>(p), multiplier, shift));
+  }
+}
+
+/** MultiplyByQuantizedMultiplier of four values at `values` times 2^leftShift, in place: SIMD (requantizeShiftedX4) or scalar. */
+export function requantizeShiftedFour(values: usize, leftShift: i32, multiplier: i32, shift: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    v128.store(values, requantizeShiftedX4(v128.load(values), leftShift, multiplier, shift));
+    return;
+  }
+  for (let i = 0; i < 4; i++) {
+    const p = values + (<usize>i << 2);
+    store<i32>(p, multiplyByQuantizedMultiplier(load<i32>(p) << leftShift, multiplier, shift));
   }
 }
 
