@@ -20,25 +20,43 @@ export function convolveIm2col(gemm: GemmInt8, input: Tensor, output: Tensor, wi
   const outputWidth = output.dim(2);
   const channels = output.dim(3);
   const padValue = <u8>(-inputOffset);
-  const rowBytes = window.filterWidth * inputDepth;
+  // The window's fields as locals: the copies store to memory, which could hold them.
+  const filterHeight = window.filterHeight;
+  const filterWidth = window.filterWidth;
+  const strideHeight = window.strideHeight;
+  const strideWidth = window.strideWidth;
+  const dilationHeight = window.dilationHeight;
+  const dilationWidth = window.dilationWidth;
+  const rowBytes = filterWidth * inputDepth;
+  const filterRowStep = <usize>(dilationHeight * inputWidth * inputDepth);
   for (let b = 0; b < input.dim(0); b++) {
     const image = input.data + <usize>(b * inputHeight * inputWidth * inputDepth);
     for (let outY = 0; outY < outputHeight; outY++) {
-      const inYOrigin = outY * window.strideHeight - window.paddingHeight;
+      const inYOrigin = outY * strideHeight - window.paddingHeight;
+      const rowsInside = inYOrigin >= 0 && inYOrigin + (filterHeight - 1) * dilationHeight < inputHeight;
       let patch = scratch;
       for (let outX = 0; outX < outputWidth; outX++) {
-        const inXOrigin = outX * window.strideWidth - window.paddingWidth;
+        const inXOrigin = outX * strideWidth - window.paddingWidth;
         // Without dilation, a filter row inside the image is one contiguous run of the input.
-        const rowInside = window.dilationWidth == 1 && inXOrigin >= 0 && inXOrigin + window.filterWidth <= inputWidth;
-        for (let filterY = 0; filterY < window.filterHeight; filterY++) {
-          const inY = inYOrigin + window.dilationHeight * filterY;
+        const rowInside = dilationWidth == 1 && inXOrigin >= 0 && inXOrigin + filterWidth <= inputWidth;
+        if (rowInside && rowsInside) {
+          let source = image + <usize>((inYOrigin * inputWidth + inXOrigin) * inputDepth);
+          for (let filterY = 0; filterY < filterHeight; filterY++) {
+            copyBytes(patch, source, rowBytes);
+            patch += <usize>rowBytes;
+            source += filterRowStep;
+          }
+          continue;
+        }
+        for (let filterY = 0; filterY < filterHeight; filterY++) {
+          const inY = inYOrigin + dilationHeight * filterY;
           if (rowInside && inY >= 0 && inY < inputHeight) {
             copyBytes(patch, image + <usize>((inY * inputWidth + inXOrigin) * inputDepth), rowBytes);
             patch += <usize>rowBytes;
             continue;
           }
-          for (let filterX = 0; filterX < window.filterWidth; filterX++) {
-            const inX = inXOrigin + window.dilationWidth * filterX;
+          for (let filterX = 0; filterX < filterWidth; filterX++) {
+            const inX = inXOrigin + dilationWidth * filterX;
             if (inY < 0 || inY >= inputHeight || inX < 0 || inX >= inputWidth) fillBytes(patch, padValue, inputDepth);
             else copyBytes(patch, image + <usize>((inY * inputWidth + inX) * inputDepth), inputDepth);
             patch += <usize>inputDepth;
