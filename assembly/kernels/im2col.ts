@@ -23,7 +23,6 @@ export function convolveIm2col(gemm: GemmInt8, input: Tensor, output: Tensor, wi
   // The window's fields as locals: the copies store to memory, which could hold them.
   const filterHeight = window.filterHeight;
   const filterWidth = window.filterWidth;
-  const strideHeight = window.strideHeight;
   const strideWidth = window.strideWidth;
   const dilationHeight = window.dilationHeight;
   const dilationWidth = window.dilationWidth;
@@ -32,7 +31,7 @@ export function convolveIm2col(gemm: GemmInt8, input: Tensor, output: Tensor, wi
   for (let b = 0; b < input.dim(0); b++) {
     const image = input.data + <usize>(b * inputHeight * inputWidth * inputDepth);
     for (let outY = 0; outY < outputHeight; outY++) {
-      const inYOrigin = outY * strideHeight - window.paddingHeight;
+      const inYOrigin = outY * window.strideHeight - window.paddingHeight;
       const rowsInside = inYOrigin >= 0 && inYOrigin + (filterHeight - 1) * dilationHeight < inputHeight;
       let patch = scratch;
       for (let outX = 0; outX < outputWidth; outX++) {
