@@ -7,10 +7,11 @@
 // Scalar build: 4 rows x 4 channels per step (1 row for a last single row), reading the filter in
 // place in its TFLite layout. Two rows share each 64-bit multiply (see rows4).
 // SIMD build: 4 rows x 8 channels per step. The filter is packed once at prepare into depth
-// pairs, [channel block of 8][depth pair][channel][2] (the filter's size, padded to 8 channels
-// and an even depth), so that i32x4.dot_i16x8_s of a depth pair of one input row, repeated in
-// all lanes, with 4 channels' weight pairs (widened to int16) adds straight into 4 channel
-// lanes: no horizontal sums, and the lanes go to the 4-channel requantization as they are.
+// pairs of int16, [channel block of 8][depth pair][channel][2] (twice the filter's size, padded
+// to 8 channels and an even depth), and each block of 4 input rows is widened to int16 once, so
+// that i32x4.dot_i16x8_s of a depth pair of one input row, repeated in all lanes by one 32-bit
+// splat, with 4 channels' weight pairs adds straight into 4 channel lanes: no horizontal sums,
+// and the lanes go to the 4-channel requantization as they are.
 
 import { clamp, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierSingleRounding, roundsOnce } from "../quant";
 import { allZero, RequantizeX4, simplifyConstantChannel } from "./requantize_x4";
@@ -62,7 +63,12 @@ export class GemmInt8 {
   /** FULLY_CONNECTED's reference rounds once; CONV_2D's twice unless the model asks for once (see quant.ts). */
   singleRounding: bool = false;
   /** SIMD build: the filter in depth pairs, and the 4-channel requantization (double rounding only). */
-  packedFilter!: StaticArray<i8>;
+  packedFilter!: StaticArray<i16>;
+  /**
+   * SIMD build: the current block of 4 input rows widened to int16 (depth rounded up to 8), so
+   * that one 32-bit splat loads a depth pair for all lanes.
+   */
+  widenedRows!: StaticArray<i16>;
   requantizeX4: RequantizeX4 | null = null;
 
   /** SIMD build, once the fields are set: packs the filter and prepares the requantization. */
@@ -75,7 +81,7 @@ export class GemmInt8 {
       this.requantizeX4 = new RequantizeX4(this.multipliers, this.shifts, this.channels, this.outputOffset, this.outputMin, this.outputMax);
     }
     const pairs = (this.depth + 1) >> 1;
-    const packed = new StaticArray<i8>(paddedChannels(this.channels) * pairs * 2);
+    const packed = new StaticArray<i16>(paddedChannels(this.channels) * pairs * 2);
     for (let c = 0; c < this.channels; c++) {
       const block = c / BLOCK_CHANNELS;
       const lane = c % BLOCK_CHANNELS;
@@ -84,6 +90,26 @@ export class GemmInt8 {
       }
     }
     this.packedFilter = packed;
+    this.widenedRows = new StaticArray<i16>(BLOCK_ROWS * this.widenedRowLength());
+  }
+
+  /** SIMD build: int16 values per widened row. */
+  // @ts-ignore: decorator
+  @inline
+  private widenedRowLength(): i32 {
+    return (this.depth + 7) & ~7;
+  }
+
+  /**
+   * SIMD build: widens the input row at `row` into widened row `slot` and returns where that is.
+   * It reads up to 7 bytes past the row (the arena and the im2col scratch keep room after their
+   * ends); values past the depth meet zero weights.
+   */
+  private widenRow(row: usize, slot: i32): usize {
+    const length = this.widenedRowLength();
+    const widened = changetype<usize>(this.widenedRows) + (<usize>(slot * length) << 1);
+    for (let k = 0; k < length; k += 8) v128.store(widened + (<usize>k << 1), v128.load8x8_s(row + <usize>k));
+    return widened;
   }
 
   // @ts-ignore: decorator
@@ -109,6 +135,10 @@ export class GemmInt8 {
       for (let row = 0; row < rows; row += BLOCK_ROWS) {
         // A last block of fewer rows points its missing rows at its first row and skips their work.
         const count = min(BLOCK_ROWS, rows - row);
+        const x0 = this.widenRow(input + <usize>(row * inputStride), 0);
+        const x1 = count > 1 ? this.widenRow(input + <usize>((row + 1) * inputStride), 1) : x0;
+        const x2 = count > 2 ? this.widenRow(input + <usize>((row + 2) * inputStride), 2) : x0;
+        const x3 = count > 3 ? this.widenRow(input + <usize>((row + 3) * inputStride), 3) : x0;
         const row1 = count > 1 ? row + 1 : row;
         const row2 = count > 2 ? row + 2 : row;
         const row3 = count > 3 ? row + 3 : row;
@@ -116,12 +146,11 @@ export class GemmInt8 {
         // A single row (a batch-1 fully connected layer) streams the weights: two blocks per step share its loads.
         if (count == 1) {
           for (; block + 2 * BLOCK_CHANNELS <= this.channels; block += 2 * BLOCK_CHANNELS) {
-            this.row1x16(input + <usize>(row * inputStride), block, output + <usize>(row * this.channels));
+            this.row1x16(x0, block, output + <usize>(row * this.channels));
           }
         }
         for (; block < this.channels; block += BLOCK_CHANNELS) {
-          this.block4x8(count, input + <usize>(row * inputStride), input + <usize>(row1 * inputStride),
-            input + <usize>(row2 * inputStride), input + <usize>(row3 * inputStride), block,
+          this.block4x8(count, x0, x1, x2, x3, block,
             output + <usize>(row * this.channels), output + <usize>(row1 * this.channels),
             output + <usize>(row2 * this.channels), output + <usize>(row3 * this.channels));
         }
@@ -233,34 +262,32 @@ export class GemmInt8 {
   }
 
   /**
-   * Up to four input rows (`count`) against the 8 channels from `block` (SIMD build). An odd
-   * depth reads one byte past each row, which meets a zero weight.
+   * Up to four widened input rows (`count`) against the 8 channels from `block` (SIMD build).
    */
   private block4x8(count: i32, x0: usize, x1: usize, x2: usize, x3: usize, block: i32, y0: usize, y1: usize, y2: usize, y3: usize): void {
     const pairs = (this.depth + 1) >> 1;
-    let weights = changetype<usize>(this.packedFilter) + (<usize>(block * pairs) << 1);
+    let weights = changetype<usize>(this.packedFilter) + (<usize>(block * pairs) << 2);
     const bias = this.bias + (<usize>block << 2);
     const biasLow = v128.load(bias);
     const biasHigh = v128.load(bias, 16);
     let a0 = biasLow, b0 = biasHigh, a1 = biasLow, b1 = biasHigh;
     let a2 = biasLow, b2 = biasHigh, a3 = biasLow, b3 = biasHigh;
     for (let k = 0; k < pairs; k++) {
-      const pairWeights = v128.load(weights);
-      const low = i16x8.extend_low_i8x16_s(pairWeights);
-      const high = i16x8.extend_high_i8x16_s(pairWeights);
-      weights += 16;
-      const offset = <usize>(k << 1);
-      let x = i16x8.extend_low_i8x16_s(v128.load16_splat(x0 + offset));
+      const low = v128.load(weights);
+      const high = v128.load(weights, 16);
+      weights += 32;
+      const offset = <usize>(k << 2);
+      let x = v128.load32_splat(x0 + offset);
       a0 = i32x4.add(a0, i32x4.dot_i16x8_s(x, low));
       b0 = i32x4.add(b0, i32x4.dot_i16x8_s(x, high));
       if (count == 1) continue;
-      x = i16x8.extend_low_i8x16_s(v128.load16_splat(x1 + offset));
+      x = v128.load32_splat(x1 + offset);
       a1 = i32x4.add(a1, i32x4.dot_i16x8_s(x, low));
       b1 = i32x4.add(b1, i32x4.dot_i16x8_s(x, high));
-      x = i16x8.extend_low_i8x16_s(v128.load16_splat(x2 + offset));
+      x = v128.load32_splat(x2 + offset);
       a2 = i32x4.add(a2, i32x4.dot_i16x8_s(x, low));
       b2 = i32x4.add(b2, i32x4.dot_i16x8_s(x, high));
-      x = i16x8.extend_low_i8x16_s(v128.load16_splat(x3 + offset));
+      x = v128.load32_splat(x3 + offset);
       a3 = i32x4.add(a3, i32x4.dot_i16x8_s(x, low));
       b3 = i32x4.add(b3, i32x4.dot_i16x8_s(x, high));
     }
@@ -273,22 +300,22 @@ export class GemmInt8 {
     this.store8x2(a2, b2, a3, b3, block, y2, y3);
   }
 
-  /** One input row against the 16 channels from `block` (two whole blocks; SIMD build). */
+  /** One widened input row against the 16 channels from `block` (two whole blocks; SIMD build). */
   private row1x16(x: usize, block: i32, y: usize): void {
     const pairs = (this.depth + 1) >> 1;
-    const blockBytes = <usize>(pairs * BLOCK_CHANNELS * 2);
-    let weights = changetype<usize>(this.packedFilter) + (<usize>(block * pairs) << 1);
+    const blockBytes = <usize>(pairs * BLOCK_CHANNELS * 4);
+    let weights = changetype<usize>(this.packedFilter) + (<usize>(block * pairs) << 2);
     const bias = this.bias + (<usize>block << 2);
     let a0 = v128.load(bias), b0 = v128.load(bias, 16), a1 = v128.load(bias, 32), b1 = v128.load(bias, 48);
     for (let k = 0; k < pairs; k++) {
-      const first = v128.load(weights);
-      const second = v128.load(weights + blockBytes);
-      weights += 16;
-      const pair = i16x8.extend_low_i8x16_s(v128.load16_splat(x + (<usize>k << 1)));
-      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(pair, i16x8.extend_low_i8x16_s(first)));
-      b0 = i32x4.add(b0, i32x4.dot_i16x8_s(pair, i16x8.extend_high_i8x16_s(first)));
-      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(pair, i16x8.extend_low_i8x16_s(second)));
-      b1 = i32x4.add(b1, i32x4.dot_i16x8_s(pair, i16x8.extend_high_i8x16_s(second)));
+      const firstLow = v128.load(weights), firstHigh = v128.load(weights, 16);
+      const second = weights + blockBytes;
+      weights += 32;
+      const pair = v128.load32_splat(x + (<usize>k << 2));
+      a0 = i32x4.add(a0, i32x4.dot_i16x8_s(pair, firstLow));
+      b0 = i32x4.add(b0, i32x4.dot_i16x8_s(pair, firstHigh));
+      a1 = i32x4.add(a1, i32x4.dot_i16x8_s(pair, v128.load(second)));
+      b1 = i32x4.add(b1, i32x4.dot_i16x8_s(pair, v128.load(second, 16)));
     }
     this.store8(a0, b0, block, y);
     this.store8(a1, b1, block + BLOCK_CHANNELS, y);
