@@ -6,7 +6,7 @@
 // (interior3x3). The scalar build keeps 4 channels in registers.
 
 import { clamp, multiplyByQuantizedMultiplier, roundsOnce } from "../quant";
-import { allZero, RequantizeX4, simplifyConstantChannel } from "./requantize_x4";
+import { allZero, RequantizeX4, requantizeX4For, simplifyConstantChannel } from "./requantize_x4";
 
 export class DepthwiseInt8 {
   filter: usize = 0;
@@ -34,7 +34,7 @@ export class DepthwiseInt8 {
       for (let c = 0; c < this.channels; c++) {
         if (allZero(this.filter + <usize>c, this.channels, taps)) simplifyConstantChannel(this.multipliers, this.shifts, c, load<i32>(this.bias + (<usize>c << 2)));
       }
-      this.requantizeX4 = new RequantizeX4(this.multipliers, this.shifts, this.channels, this.outputOffset, this.outputMin, this.outputMax);
+      this.requantizeX4 = requantizeX4For(this.multipliers, this.shifts, this.channels, this.outputOffset, this.outputMin, this.outputMax);
     }
   }
 

@@ -14,7 +14,7 @@
 // and the lanes go to the 4-channel requantization as they are.
 
 import { clamp, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierSingleRounding, roundsOnce } from "../quant";
-import { allZero, RequantizeX4, simplifyConstantChannel } from "./requantize_x4";
+import { allZero, RequantizeX4, requantizeX4For, simplifyConstantChannel } from "./requantize_x4";
 
 const BLOCK_CHANNELS: i32 = 8;
 const BLOCK_ROWS: i32 = 4;
@@ -62,7 +62,7 @@ export class GemmInt8 {
   outputMax: i32 = 0;
   /** FULLY_CONNECTED's reference rounds once; CONV_2D's twice unless the model asks for once (see quant.ts). */
   singleRounding: bool = false;
-  /** SIMD build: the filter in depth pairs, and the 4-channel requantization (double rounding only). */
+  /** SIMD build: the filter in depth pairs, and the 4-channel requantization (null: lane by lane, see requantizeX4For). */
   packedFilter!: StaticArray<i16>;
   /**
    * SIMD build: the current block of 4 input rows widened to int16 (depth rounded up to 8), so
@@ -78,7 +78,7 @@ export class GemmInt8 {
       for (let c = 0; c < this.channels; c++) {
         if (allZero(this.filter + <usize>(c * this.depth), 1, this.depth)) simplifyConstantChannel(this.multipliers, this.shifts, c, this.biasOf(c));
       }
-      this.requantizeX4 = new RequantizeX4(this.multipliers, this.shifts, this.channels, this.outputOffset, this.outputMin, this.outputMax);
+      this.requantizeX4 = requantizeX4For(this.multipliers, this.shifts, this.channels, this.outputOffset, this.outputMin, this.outputMax);
     }
     const pairs = (this.depth + 1) >> 1;
     const packed = new StaticArray<i16>(paddedChannels(this.channels) * pairs * 2);

@@ -5,30 +5,30 @@
 //   x * 2^left           as a 32-bit multiply (wrapping, like the reference),
 //   the high product     gemmlowp's rounding (p + nudge) / 2^31 toward zero, which for any 64-bit
 //                        p equals floor((p + 2^30) / 2^31): one add and one shift per 64-bit lane,
-//   the rounding divide  by 2^right, half away from zero. When every right shift is at most 22
-//                        (a multiplier of at least 2^-23), the high product h is clamped to
+//   the rounding divide  by 2^right, half away from zero: the high product h is clamped to
 //                        +-2^(right + 8), beyond which the result is at least 256 in magnitude and
 //                        clamps to the same int8 bound anyway; then h * 2^(22 - right) fits 31 bits
 //                        and is divided by 2^22, the same quotient, with one shift for all lanes.
-//                        Otherwise on the magnitude: (|h| + 2^(right - 1)) * 2^(31 - right) / 2^31
-//                        in unsigned 64-bit lanes, then h's sign back (the sum fits 32 unsigned bits).
-// The unit tests compare both with the reference on the whole int32 range.
+// That needs every right shift to be at most 22 (a multiplier of at least 2^-23): an operator with
+// a smaller one is requantized lane by lane (requantizeX4For), after pruned channels, whose tiny
+// scales are common, got an equivalent multiplier (simplifyConstantChannel). The unit tests
+// compare it with the reference on the whole int32 range.
 
 import { multiplyByQuantizedMultiplier, roundsOnce } from "../quant";
 
-/** The largest right shift of the clamped divide, whose shared divisor is 2^CLAMPED_DIVISOR_SHIFT. */
-const CLAMPED_DIVISOR_SHIFT: i32 = 22;
+/** The largest right shift of the clamped divide, whose shared divisor is 2^MAX_RIGHT_SHIFT. */
+const MAX_RIGHT_SHIFT: i32 = 22;
 
 /**
  * For a channel whose weights are all zero, so that its accumulator is always `accumulator` (its
  * bias): rewrites its multiplier and shift at multipliers + 4c, shifts + 4c to a multiplier with
  * shift 0 that requantizes that one value to the same result, where one exists. Pruned filters
- * come with tiny scales, whose right shifts would keep the whole operator off the clamped divide.
+ * come with tiny scales, whose right shifts would keep the whole operator off RequantizeX4.
  */
 export function simplifyConstantChannel(multipliers: usize, shifts: usize, c: i32, accumulator: i32): void {
   const multiplierAt = multipliers + (<usize>c << 2);
   const shiftAt = shifts + (<usize>c << 2);
-  if (-load<i32>(shiftAt) <= CLAMPED_DIVISOR_SHIFT) return;
+  if (-load<i32>(shiftAt) <= MAX_RIGHT_SHIFT) return;
   const target = multiplyByQuantizedMultiplier(accumulator, load<i32>(multiplierAt), load<i32>(shiftAt));
   // The high product of accumulator and m is about accumulator * m / 2^31: m near target * 2^31 / accumulator.
   const estimate = accumulator == 0 ? 0 : Math.round(<f64>target * 2147483648.0 / <f64>accumulator);
@@ -42,47 +42,45 @@ export function simplifyConstantChannel(multipliers: usize, shifts: usize, c: i3
   }
 }
 
+/**
+ * The four-channel requantization of `channels` channels (multiplier and shift i32 at
+ * multipliers + 4c, shifts + 4c), or null when the model rounds once or a right shift exceeds 22.
+ */
+export function requantizeX4For(multipliers: usize, shifts: usize, channels: i32, outputOffset: i32, outputMin: i32, outputMax: i32): RequantizeX4 | null {
+  if (roundsOnce()) return null;
+  for (let c = 0; c < channels; c++) {
+    if (-load<i32>(shifts + (<usize>c << 2)) > MAX_RIGHT_SHIFT) return null;
+  }
+  return new RequantizeX4(multipliers, shifts, channels, outputOffset, outputMin, outputMax);
+}
+
 export class RequantizeX4 {
-  /** Whether every right shift is at most 22: the clamped divide. */
-  clamped: bool = true;
   /**
-   * Per group of 4 channels (the last one padded), 4 lanes each of 2^left, multiplier, and for
-   * the clamped divide 2^(right + 8), -2^(right + 8) and 2^(22 - right), otherwise 2^(right - 1)
-   * (0 for right 0), 2^(31 - right) (unsigned) and zeros: one pointer for all four.
+   * The output offset in all int16 lanes and the output bounds in all int8 lanes (3 vectors), then
+   * per group of 4 channels (the last one padded) 4 lanes each of 2^left, multiplier,
+   * 2^(right + 8), -2^(right + 8) and 2^(22 - right): one pointer for all four.
    */
   parameters: StaticArray<i32>;
-  outputOffset: i32;
-  outputMin: i32;
-  outputMax: i32;
 
-  /** From each channel's multiplier and shift (i32 at multipliers + 4c, shifts + 4c). */
+  /** Use requantizeX4For, which checks the shifts. */
   constructor(multipliers: usize, shifts: usize, channels: i32, outputOffset: i32, outputMin: i32, outputMax: i32) {
-    let clamped = true;
-    for (let c = 0; c < channels; c++) {
-      if (-load<i32>(shifts + (<usize>c << 2)) > CLAMPED_DIVISOR_SHIFT) clamped = false;
-    }
-    const parameters = new StaticArray<i32>(((channels + 3) & ~3) * 5);
+    const parameters = new StaticArray<i32>(12 + ((channels + 3) & ~3) * 5);
+    const splats = changetype<usize>(parameters);
+    v128.store(splats, i16x8.splat(<i16>outputOffset));
+    v128.store(splats, i8x16.splat(<i8>outputMin), 16);
+    v128.store(splats, i8x16.splat(<i8>outputMax), 32);
     for (let c = 0; c < channels; c++) {
       const shift = load<i32>(shifts + (<usize>c << 2));
       const left = shift > 0 ? shift : 0;
       const right = shift > 0 ? 0 : -shift;
-      const at = (c & ~3) * 5 + (c & 3);
+      const at = 12 + (c & ~3) * 5 + (c & 3);
       parameters[at] = 1 << left;
       parameters[at + 4] = load<i32>(multipliers + (<usize>c << 2));
-      if (clamped) {
-        parameters[at + 8] = 1 << (right + 8);
-        parameters[at + 12] = -(1 << (right + 8));
-        parameters[at + 16] = 1 << (CLAMPED_DIVISOR_SHIFT - right);
-      } else {
-        parameters[at + 8] = right == 0 ? 0 : 1 << (right - 1);
-        parameters[at + 12] = <i32>(<u32>1 << (31 - right));
-      }
+      parameters[at + 8] = 1 << (right + 8);
+      parameters[at + 12] = -(1 << (right + 8));
+      parameters[at + 16] = 1 << (MAX_RIGHT_SHIFT - right);
     }
-    this.clamped = clamped;
     this.parameters = parameters;
-    this.outputOffset = outputOffset;
-    this.outputMin = outputMin;
-    this.outputMax = outputMax;
   }
 
   /** The int8 outputs of channels c..c+7 (accumulators `low` for c..c+3, `high` for c+4..c+7) in lanes 0-7. */
@@ -100,44 +98,33 @@ export class RequantizeX4 {
     return this.clampBytes(i8x16.narrow_i16x8_s(this.offsetScaled8(lowA, highA, c), this.offsetScaled8(lowB, highB, c)));
   }
 
-  /**
-   * Channels c..c+7 scaled, plus the output offset, in saturating int16 lanes: a value that
-   * saturates there is clamped to the same int8 bound anyway.
-   */
+  /** Channels c..c+7 scaled, plus the output offset, in int16 lanes (at most 256 + 128 in magnitude). */
   // @ts-ignore: decorator
   @inline
   private offsetScaled8(low: v128, high: v128, c: i32): v128 {
-    return i16x8.add_sat_s(i16x8.narrow_i32x4_s(this.scale(low, c), this.scale(high, c + 4)), i16x8.splat(<i16>this.outputOffset));
+    return i16x8.add(i16x8.narrow_i32x4_s(this.scale(low, c), this.scale(high, c + 4)), v128.load(changetype<usize>(this.parameters)));
   }
 
   // @ts-ignore: decorator
   @inline
   private clampBytes(bytes: v128): v128 {
-    return i8x16.min_s(i8x16.max_s(bytes, i8x16.splat(<i8>this.outputMin)), i8x16.splat(<i8>this.outputMax));
+    const splats = changetype<usize>(this.parameters);
+    return i8x16.min_s(i8x16.max_s(bytes, v128.load(splats, 16)), v128.load(splats, 32));
   }
 
   /**
    * MultiplyByQuantizedMultiplier of accumulators `x` with the multipliers and shifts of channels
-   * c..c+3; with the clamped divide exact within +-255, and beyond it a value of the same sign
-   * at least 256 in magnitude.
+   * c..c+3 where it lies within +-255; beyond, a value of the same sign at least 256 in magnitude.
    */
   // @ts-ignore: decorator
   @inline
   scale(x: v128, c: i32): v128 {
-    const group = changetype<usize>(this.parameters) + <usize>(c * 20);
+    const group = changetype<usize>(this.parameters) + <usize>(48 + c * 20);
     const high = highMul(i32x4.mul(x, v128.load(group)), v128.load(group, 16));
-    if (this.clamped) {
-      const bounded = i32x4.max_s(i32x4.min_s(high, v128.load(group, 32)), v128.load(group, 48));
-      const scaled = i32x4.mul(bounded, v128.load(group, 64));
-      // Half away from zero: floor((v + 2^21 - [v < 0]) / 2^22).
-      return i32x4.shr_s(i32x4.add(i32x4.add(scaled, i32x4.splat(1 << (CLAMPED_DIVISOR_SHIFT - 1))), i32x4.shr_s(scaled, 31)), CLAMPED_DIVISOR_SHIFT);
-    }
-    const biased = i32x4.add(i32x4.abs(high), v128.load(group, 32));
-    const downscale = v128.load(group, 48);
-    const low = i64x2.shr_u(i64x2.extmul_low_i32x4_u(biased, downscale), 31);
-    const quotient = i32x4.shuffle(low, i64x2.shr_u(i64x2.extmul_high_i32x4_u(biased, downscale), 31), 0, 2, 4, 6);
-    const sign = i32x4.shr_s(high, 31);
-    return i32x4.sub(v128.xor(quotient, sign), sign);
+    const bounded = i32x4.max_s(i32x4.min_s(high, v128.load(group, 32)), v128.load(group, 48));
+    const scaled = i32x4.mul(bounded, v128.load(group, 64));
+    // Half away from zero: floor((v + 2^21 - [v < 0]) / 2^22).
+    return i32x4.shr_s(i32x4.add(i32x4.add(scaled, i32x4.splat(1 << (MAX_RIGHT_SHIFT - 1))), i32x4.shr_s(scaled, 31)), MAX_RIGHT_SHIFT);
   }
 }
 

@@ -186,12 +186,12 @@ for (const simd of [false, true]) {
   microkernels('per-channel requantization (double rounding) on the whole int32 range', () => {
     kernels.setRounding(0);
     const extremes = [0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 30, -(2 ** 30), 3, -3, 5, -5];
-    let clampedTrials = 0;
+    let vectorTrials = 0;
     for (let trial = 0; trial < 300; trial++) {
       const count = 8 * (1 + random(2));
       const { multipliers, shifts, outputOffset } = randomQuantization(count);
       // Every right shift and the left shifts a model can ask for, in turn; two trials in three
-      // keep the right shifts at most 22 (the SIMD build's clamped divide).
+      // keep the right shifts at most 22 (what RequantizeX4 takes).
       const span = trial % 3 === 0 ? 40 : 31;
       for (let i = 0; i < count; i++) shifts[i] = ((trial * count + i) % span) - (span - 9);
       if (trial % 10 === 0) multipliers[0] = 2 ** 31 - 1;
@@ -205,17 +205,17 @@ for (const simd of [false, true]) {
         return ((random(64) - 32) * 2 ** (right + 1) + (right > 0 ? 2 ** right : 0) + random(5) - 2) | 0;
       });
       const output = kernels.allocate(count);
-      const clamped = kernels.requantizeChannels(put(kernels, values), put(kernels, multipliers), put(kernels, shifts), count, outputOffset, output);
+      const vectors = kernels.requantizeChannels(put(kernels, values), put(kernels, multipliers), put(kernels, shifts), count, outputOffset, output);
       const narrow = shifts.every((shift) => shift >= -22);
-      if (simd) assert.is(clamped, narrow ? 1 : 0, `trial ${trial}: the clamped divide is taken exactly when every right shift is at most 22`);
-      clampedTrials += clamped;
+      if (simd) assert.is(vectors, narrow ? 1 : 0, `trial ${trial}: RequantizeX4 serves exactly when every right shift is at most 22`);
+      vectorTrials += vectors;
       const actual = new Int8Array(kernels.memory.buffer, output, count);
       for (let i = 0; i < count; i++) {
         const expected = Math.min(127, Math.max(-128, requantize(values[i], multipliers[i], shifts[i], false) + outputOffset));
         assert.is(actual[i], expected, `trial ${trial}: ${values[i]} x ${multipliers[i]} x 2^${shifts[i]} + ${outputOffset}`);
       }
     }
-    if (simd) assert.ok(clampedTrials >= 150, `${clampedTrials} trials took the clamped divide`);
+    if (simd) assert.ok(vectorTrials >= 150, `${vectorTrials} trials took RequantizeX4`);
   });
 
   microkernels('a pruned channel gets a multiplier with shift 0 that requantizes its bias the same', () => {

@@ -3,7 +3,7 @@
 
 import { foldInputOffset, GemmInt8, paddedChannels } from "../../assembly/microkernels/gemm_int8";
 import { DepthwiseInt8 } from "../../assembly/microkernels/dwconv_int8";
-import { RequantizeX4, requantizeShiftedX4, requantizeUniformX4, simplifyConstantChannel } from "../../assembly/microkernels/requantize_x4";
+import { requantizeShiftedX4, requantizeUniformX4, requantizeX4For, simplifyConstantChannel } from "../../assembly/microkernels/requantize_x4";
 import { multiplyByQuantizedMultiplier, setRoundingOnce } from "../../assembly/quant";
 
 /** The model-wide rounding mode (a model's metadata sets it at load). */
@@ -37,17 +37,19 @@ export function requantizeShiftedFour(values: usize, leftShift: i32, multiplier:
 
 /**
  * Value i at `values` requantized with channel i's multiplier and shift, plus outputOffset, as
- * int8 at output + i: SIMD (8 channels at a time; count is a multiple of 8) or scalar. Returns 1
- * when the SIMD build took the clamped divide.
+ * int8 at output + i: SIMD (RequantizeX4, 8 channels at a time; count is a multiple of 8) where
+ * requantizeX4For gives one, else scalar. Returns 1 when it was SIMD.
  */
 export function requantizeChannels(values: usize, multipliers: usize, shifts: usize, count: i32, outputOffset: i32, output: usize): i32 {
   if (ASC_FEATURE_SIMD) {
-    const requantize = new RequantizeX4(multipliers, shifts, count, outputOffset, -128, 127);
-    for (let c = 0; c < count; c += 8) {
-      const at = values + (<usize>c << 2);
-      v128.store64_lane(output + c, requantize.bytes8(v128.load(at), v128.load(at, 16), c), 0);
+    const requantize = requantizeX4For(multipliers, shifts, count, outputOffset, -128, 127);
+    if (requantize != null) {
+      for (let c = 0; c < count; c += 8) {
+        const at = values + (<usize>c << 2);
+        v128.store64_lane(output + c, requantize.bytes8(v128.load(at), v128.load(at, 16), c), 0);
+      }
+      return 1;
     }
-    return requantize.clamped ? 1 : 0;
   }
   for (let c = 0; c < count; c++) {
     const value = multiplyByQuantizedMultiplier(load<i32>(values + (<usize>c << 2)), load<i32>(multipliers + (<usize>c << 2)), load<i32>(shifts + (<usize>c << 2)));
