@@ -1,15 +1,19 @@
 // Convolution as a matrix product: each output row's input patches are copied into one scratch
 // row after another (im2col), then multiplied with the filter rows by the GEMM microkernel.
 // Taps that fall into padding are filled with the input zero point, so that (x + input offset)
-// is 0 there, exactly as the reference's skipped taps contribute nothing.
+// is 0 there, exactly as the reference's skipped taps contribute nothing. The SIMD build widens
+// the values to int16 as it copies them, which is the form its product reads.
 
 import { GemmInt8 } from "../microkernels/gemm_int8";
 import { Tensor } from "../tensor";
 import { Window } from "./window";
 
-/** Bytes of scratch convolveIm2col needs: one output row of patches (and room for copyBytes' last 16-byte store). */
+/** Bytes per value in the scratch: the SIMD build's are widened to int16. */
+const VALUE_SHIFT: i32 = ASC_FEATURE_SIMD ? 1 : 0;
+
+/** Bytes of scratch convolveIm2col needs: one output row of patches (and room for copyValues' last 16-byte store). */
 export function im2colScratchBytes(window: Window, patchSize: i32): i32 {
-  return window.outputWidth * patchSize + (ASC_FEATURE_SIMD ? 16 : 0);
+  return (window.outputWidth * patchSize << VALUE_SHIFT) + (ASC_FEATURE_SIMD ? 16 : 0);
 }
 
 export function convolveIm2col(gemm: GemmInt8, input: Tensor, output: Tensor, window: Window, inputOffset: i32, scratch: usize): void {
@@ -19,7 +23,7 @@ export function convolveIm2col(gemm: GemmInt8, input: Tensor, output: Tensor, wi
   const outputHeight = output.dim(1);
   const outputWidth = output.dim(2);
   const channels = output.dim(3);
-  const padValue = <u8>(-inputOffset);
+  const padValue = <i8>(-inputOffset);
   // The window's fields as locals: the copies store to memory, which could hold them.
   const filterHeight = window.filterHeight;
   const filterWidth = window.filterWidth;
@@ -41,8 +45,8 @@ export function convolveIm2col(gemm: GemmInt8, input: Tensor, output: Tensor, wi
         if (rowInside && rowsInside) {
           let source = image + <usize>((inYOrigin * inputWidth + inXOrigin) * inputDepth);
           for (let filterY = 0; filterY < filterHeight; filterY++) {
-            copyBytes(patch, source, rowBytes);
-            patch += <usize>rowBytes;
+            copyValues(patch, source, rowBytes);
+            patch += <usize>(rowBytes << VALUE_SHIFT);
             source += filterRowStep;
           }
           continue;
@@ -50,62 +54,65 @@ export function convolveIm2col(gemm: GemmInt8, input: Tensor, output: Tensor, wi
         for (let filterY = 0; filterY < filterHeight; filterY++) {
           const inY = inYOrigin + dilationHeight * filterY;
           if (rowInside && inY >= 0 && inY < inputHeight) {
-            copyBytes(patch, image + <usize>((inY * inputWidth + inXOrigin) * inputDepth), rowBytes);
-            patch += <usize>rowBytes;
+            copyValues(patch, image + <usize>((inY * inputWidth + inXOrigin) * inputDepth), rowBytes);
+            patch += <usize>(rowBytes << VALUE_SHIFT);
             continue;
           }
           for (let filterX = 0; filterX < filterWidth; filterX++) {
             const inX = inXOrigin + dilationWidth * filterX;
-            if (inY < 0 || inY >= inputHeight || inX < 0 || inX >= inputWidth) fillBytes(patch, padValue, inputDepth);
-            else copyBytes(patch, image + <usize>((inY * inputWidth + inX) * inputDepth), inputDepth);
-            patch += <usize>inputDepth;
+            if (inY < 0 || inY >= inputHeight || inX < 0 || inX >= inputWidth) fillValues(patch, padValue, inputDepth);
+            else copyValues(patch, image + <usize>((inY * inputWidth + inX) * inputDepth), inputDepth);
+            patch += <usize>(inputDepth << VALUE_SHIFT);
           }
         }
       }
-      gemm.run(scratch, gemm.depth, outputWidth, output.data + <usize>(((b * outputHeight + outY) * outputWidth) * channels));
+      const outputRow = output.data + <usize>(((b * outputHeight + outY) * outputWidth) * channels);
+      if (ASC_FEATURE_SIMD) gemm.runWidened(scratch, gemm.depth, outputWidth, outputRow);
+      else gemm.run(scratch, gemm.depth, outputWidth, outputRow);
     }
   }
 }
 
 /**
- * memory.copy, with short runs copied in place: a bulk copy call costs more than a few bytes do.
- * The SIMD build copies whole 16-byte vectors, the last one ending at the run's end, and a run
- * under 16 bytes as one vector: it reads and writes up to 15 bytes past the run (patches are
- * written in order, so the next one overwrites them; the scratch and the arena keep room after
- * their ends).
+ * Copies `count` int8 values: in the scalar build as bytes (memory.copy, short runs in place: a
+ * bulk copy call costs more than a few bytes do), in the SIMD build widened to int16, 8 values
+ * per vector, the last vector ending at the run's end and a run under 8 values as one vector: it
+ * reads up to 7 bytes and writes up to 14 bytes past the run (patches are written in order, so the
+ * next one overwrites them; the scratch and the arena keep room after their ends).
  */
 // @ts-ignore: decorator
 @inline
-function copyBytes(destination: usize, source: usize, bytes: i32): void {
-  if (bytes > (ASC_FEATURE_SIMD ? 256 : 16)) {
-    memory.copy(destination, source, <usize>bytes);
-    return;
-  }
+function copyValues(destination: usize, source: usize, count: i32): void {
   if (ASC_FEATURE_SIMD) {
-    if (bytes <= 16) {
-      v128.store(destination, v128.load(source));
+    if (count <= 8) {
+      v128.store(destination, v128.load8x8_s(source));
       return;
     }
-    for (let i = 0; i < bytes - 16; i += 16) v128.store(destination + i, v128.load(source + i));
-    v128.store(destination + <usize>(bytes - 16), v128.load(source + <usize>(bytes - 16)));
+    for (let i = 0; i < count - 8; i += 8) v128.store(destination + (<usize>i << 1), v128.load8x8_s(source + i));
+    v128.store(destination + (<usize>(count - 8) << 1), v128.load8x8_s(source + <usize>(count - 8)));
+    return;
+  }
+  if (count > 16) {
+    memory.copy(destination, source, <usize>count);
     return;
   }
   let i = 0;
-  for (; i + 4 <= bytes; i += 4) store<u32>(destination + i, load<u32>(source + i));
-  for (; i < bytes; i++) store<u8>(destination + i, load<u8>(source + i));
+  for (; i + 4 <= count; i += 4) store<u32>(destination + i, load<u32>(source + i));
+  for (; i < count; i++) store<u8>(destination + i, load<u8>(source + i));
 }
 
-/** memory.fill, with short runs filled in place (the SIMD build as one 16-byte store, like copyBytes). */
+/** Fills `count` values with `value`, int8 or (SIMD build) int16, as copyValues writes them. */
 // @ts-ignore: decorator
 @inline
-function fillBytes(destination: usize, value: u8, bytes: i32): void {
-  if (ASC_FEATURE_SIMD && bytes <= 16) {
-    v128.store(destination, i8x16.splat(value));
+function fillValues(destination: usize, value: i8, count: i32): void {
+  if (ASC_FEATURE_SIMD) {
+    const values = i16x8.splat(<i16>value);
+    for (let i = 0; i < count; i += 8) v128.store(destination + (<usize>i << 1), values);
     return;
   }
-  if (bytes > 16) {
-    memory.fill(destination, value, <usize>bytes);
+  if (count > 16) {
+    memory.fill(destination, <u8>value, <usize>count);
     return;
   }
-  for (let i = 0; i < bytes; i++) store<u8>(destination + i, value);
+  for (let i = 0; i < count; i++) store<i8>(destination + i, value);
 }

@@ -132,29 +132,7 @@ export class GemmInt8 {
   /** Writes rows x channels int8 outputs; input row r starts at input + r * inputStride. */
   run(input: usize, inputStride: i32, rows: i32, output: usize): void {
     if (ASC_FEATURE_SIMD) {
-      for (let row = 0; row < rows; row += BLOCK_ROWS) {
-        // A last block of fewer rows points its missing rows at its first row and skips their work.
-        const count = min(BLOCK_ROWS, rows - row);
-        const x0 = this.widenRow(input + <usize>(row * inputStride), 0);
-        const x1 = count > 1 ? this.widenRow(input + <usize>((row + 1) * inputStride), 1) : x0;
-        const x2 = count > 2 ? this.widenRow(input + <usize>((row + 2) * inputStride), 2) : x0;
-        const x3 = count > 3 ? this.widenRow(input + <usize>((row + 3) * inputStride), 3) : x0;
-        const row1 = count > 1 ? row + 1 : row;
-        const row2 = count > 2 ? row + 2 : row;
-        const row3 = count > 3 ? row + 3 : row;
-        let block = 0;
-        // A single row (a batch-1 fully connected layer) streams the weights: two blocks per step share its loads.
-        if (count == 1) {
-          for (; block + 2 * BLOCK_CHANNELS <= this.channels; block += 2 * BLOCK_CHANNELS) {
-            this.row1x16(x0, block, output + <usize>(row * this.channels));
-          }
-        }
-        for (; block < this.channels; block += BLOCK_CHANNELS) {
-          this.block4x8(count, x0, x1, x2, x3, block,
-            output + <usize>(row * this.channels), output + <usize>(row1 * this.channels),
-            output + <usize>(row2 * this.channels), output + <usize>(row3 * this.channels));
-        }
-      }
+      this.runRows(input, inputStride, rows, output, false);
       return;
     }
     const stride = <usize>inputStride;
@@ -172,6 +150,43 @@ export class GemmInt8 {
       }
     }
     for (; row < rows; row++) this.row1(input + <usize>row * stride, output + <usize>row * outputStride);
+  }
+
+  /**
+   * SIMD build: run() over input rows already widened to int16 (im2col writes them so), row r at
+   * input + 2 * r * inputStride. A row is read up to its depth rounded up to even.
+   */
+  runWidened(input: usize, inputStride: i32, rows: i32, output: usize): void {
+    this.runRows(input, inputStride, rows, output, true);
+  }
+
+  /** SIMD build: blocks of 4 rows (widened here unless `widened`) against every block of channels. */
+  private runRows(input: usize, inputStride: i32, rows: i32, output: usize, widened: bool): void {
+    const rowBytes = <usize>inputStride << (widened ? 1 : 0);
+    for (let row = 0; row < rows; row += BLOCK_ROWS) {
+      // A last block of fewer rows points its missing rows at its first row and skips their work.
+      const count = min(BLOCK_ROWS, rows - row);
+      const first = input + <usize>row * rowBytes;
+      const x0 = widened ? first : this.widenRow(first, 0);
+      const x1 = count < 2 ? x0 : widened ? first + rowBytes : this.widenRow(first + rowBytes, 1);
+      const x2 = count < 3 ? x0 : widened ? first + 2 * rowBytes : this.widenRow(first + 2 * rowBytes, 2);
+      const x3 = count < 4 ? x0 : widened ? first + 3 * rowBytes : this.widenRow(first + 3 * rowBytes, 3);
+      const row1 = count > 1 ? row + 1 : row;
+      const row2 = count > 2 ? row + 2 : row;
+      const row3 = count > 3 ? row + 3 : row;
+      let block = 0;
+      // A single row (a batch-1 fully connected layer) streams the weights: two blocks per step share its loads.
+      if (count == 1) {
+        for (; block + 2 * BLOCK_CHANNELS <= this.channels; block += 2 * BLOCK_CHANNELS) {
+          this.row1x16(x0, block, output + <usize>(row * this.channels));
+        }
+      }
+      for (; block < this.channels; block += BLOCK_CHANNELS) {
+        this.block4x8(count, x0, x1, x2, x3, block,
+          output + <usize>(row * this.channels), output + <usize>(row1 * this.channels),
+          output + <usize>(row2 * this.channels), output + <usize>(row3 * this.channels));
+      }
+    }
   }
 
   /** One input row against every filter row, 4 channels at a time (scalar build: single rows, a last single row, or a very deep product). */
