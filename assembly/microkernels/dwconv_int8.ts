@@ -6,7 +6,7 @@
 // (interior3x3). The scalar build keeps 4 channels in registers.
 
 import { clamp, multiplyByQuantizedMultiplier, roundsOnce } from "../quant";
-import { allZero, RequantizeX4, requantizeX4For, simplifyConstantChannel } from "./requantize_x4";
+import { allZero, RequantizeX4, requantizeX4For, requantizedBytes16, requantizedBytes8, simplifyConstantChannel } from "./requantize_x4";
 
 export class DepthwiseInt8 {
   filter: usize = 0;
@@ -32,7 +32,7 @@ export class DepthwiseInt8 {
     if (ASC_FEATURE_SIMD && !roundsOnce()) {
       const taps = this.filterHeight * this.filterWidth;
       for (let c = 0; c < this.channels; c++) {
-        if (allZero(this.filter + <usize>c, this.channels, taps)) simplifyConstantChannel(this.multipliers, this.shifts, c, load<i32>(this.bias + (<usize>c << 2)));
+        if (allZero(this.filter + <usize>c, this.channels, taps)) simplifyConstantChannel(this.multipliers, this.shifts, c, load<i32>(this.bias + (<usize>c << 2)), false);
       }
       this.requantizeX4 = requantizeX4For(this.multipliers, this.shifts, this.channels, this.outputOffset, this.outputMin, this.outputMax);
     }
@@ -59,7 +59,7 @@ export class DepthwiseInt8 {
   private store8(low: v128, high: v128, c: i32, output: usize): void {
     const requantizeX4 = this.requantizeX4;
     if (requantizeX4 != null) {
-      v128.store64_lane(output + c, requantizeX4.bytes8(low, high, c), 0);
+      v128.store64_lane(output + c, requantizedBytes8<RequantizeX4>(requantizeX4, low, high, c), 0);
     } else {
       this.storeLanes(low, c, output);
       this.storeLanes(high, c + 4, output);
@@ -72,7 +72,7 @@ export class DepthwiseInt8 {
   private store8x2(lowA: v128, highA: v128, lowB: v128, highB: v128, c: i32, outputA: usize, outputB: usize): void {
     const requantizeX4 = this.requantizeX4;
     if (requantizeX4 != null) {
-      const bytes = requantizeX4.bytes16(lowA, highA, lowB, highB, c);
+      const bytes = requantizedBytes16<RequantizeX4>(requantizeX4, lowA, highA, lowB, highB, c);
       v128.store64_lane(outputA + c, bytes, 0);
       v128.store64_lane(outputB + c, bytes, 1);
     } else {

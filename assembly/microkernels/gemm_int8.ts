@@ -14,7 +14,7 @@
 // and the lanes go to the 4-channel requantization as they are.
 
 import { clamp, multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierSingleRounding, roundsOnce } from "../quant";
-import { allZero, RequantizeX4, requantizeX4For, simplifyConstantChannel } from "./requantize_x4";
+import { allZero, RequantizeSingleX4, requantizeSingleX4For, RequantizeX4, requantizeX4For, requantizedBytes16, requantizedBytes8, simplifyConstantChannel } from "./requantize_x4";
 
 const BLOCK_CHANNELS: i32 = 8;
 const BLOCK_ROWS: i32 = 4;
@@ -62,7 +62,7 @@ export class GemmInt8 {
   outputMax: i32 = 0;
   /** FULLY_CONNECTED's reference rounds once; CONV_2D's twice unless the model asks for once (see quant.ts). */
   singleRounding: bool = false;
-  /** SIMD build: the filter in depth pairs, and the 4-channel requantization (null: lane by lane, see requantizeX4For). */
+  /** SIMD build: the filter in depth pairs, and the 4-channel requantization of the product's rounding (none: lane by lane, see requantizeX4For). */
   packedFilter!: StaticArray<i16>;
   /**
    * SIMD build: the current block of 4 input rows widened to int16 (depth rounded up to 8), so
@@ -70,14 +70,18 @@ export class GemmInt8 {
    */
   widenedRows!: StaticArray<i16>;
   requantizeX4: RequantizeX4 | null = null;
+  requantizeSingleX4: RequantizeSingleX4 | null = null;
 
   /** SIMD build, once the fields are set: packs the filter and prepares the requantization. */
   prepare(): void {
     if (!ASC_FEATURE_SIMD) return;
-    if (!this.singleRounding && !roundsOnce()) {
-      for (let c = 0; c < this.channels; c++) {
-        if (allZero(this.filter + <usize>(c * this.depth), 1, this.depth)) simplifyConstantChannel(this.multipliers, this.shifts, c, this.biasOf(c));
-      }
+    const singleRounding = this.singleRounding || roundsOnce();
+    for (let c = 0; c < this.channels; c++) {
+      if (allZero(this.filter + <usize>(c * this.depth), 1, this.depth)) simplifyConstantChannel(this.multipliers, this.shifts, c, this.biasOf(c), singleRounding);
+    }
+    if (singleRounding) {
+      this.requantizeSingleX4 = requantizeSingleX4For(this.multipliers, this.shifts, this.channels, this.outputOffset, this.outputMin, this.outputMax);
+    } else {
       this.requantizeX4 = requantizeX4For(this.multipliers, this.shifts, this.channels, this.outputOffset, this.outputMin, this.outputMax);
     }
     const pairs = (this.depth + 1) >> 1;
@@ -340,12 +344,15 @@ export class GemmInt8 {
   // @ts-ignore: decorator
   @inline
   private store8x2(lowA: v128, highA: v128, lowB: v128, highB: v128, block: i32, outputA: usize, outputB: usize): void {
-    const requantizeX4 = this.requantizeX4;
-    if (requantizeX4 != null && this.channels - block >= BLOCK_CHANNELS) {
-      const bytes = requantizeX4.bytes16(lowA, highA, lowB, highB, block);
-      v128.store64_lane(outputA + block, bytes, 0);
-      v128.store64_lane(outputB + block, bytes, 1);
-      return;
+    if (this.channels - block >= BLOCK_CHANNELS) {
+      const double = this.requantizeX4;
+      const single = this.requantizeSingleX4;
+      if (double != null || single != null) {
+        const bytes = double != null ? requantizedBytes16<RequantizeX4>(double, lowA, highA, lowB, highB, block) : requantizedBytes16<RequantizeSingleX4>(changetype<RequantizeSingleX4>(single), lowA, highA, lowB, highB, block);
+        v128.store64_lane(outputA + block, bytes, 0);
+        v128.store64_lane(outputB + block, bytes, 1);
+        return;
+      }
     }
     this.store8(lowA, highA, block, outputA);
     this.store8(lowB, highB, block, outputB);
@@ -355,11 +362,14 @@ export class GemmInt8 {
   // @ts-ignore: decorator
   @inline
   private store8(low: v128, high: v128, block: i32, output: usize): void {
-    const requantizeX4 = this.requantizeX4;
     const valid = this.channels - block;
-    if (requantizeX4 != null && valid >= BLOCK_CHANNELS) {
-      v128.store64_lane(output + block, requantizeX4.bytes8(low, high, block), 0);
-      return;
+    if (valid >= BLOCK_CHANNELS) {
+      const double = this.requantizeX4;
+      const single = this.requantizeSingleX4;
+      if (double != null || single != null) {
+        v128.store64_lane(output + block, double != null ? requantizedBytes8<RequantizeX4>(double, low, high, block) : requantizedBytes8<RequantizeSingleX4>(changetype<RequantizeSingleX4>(single), low, high, block), 0);
+        return;
+      }
     }
     const count = min(valid, BLOCK_CHANNELS);
     for (let lane = 0; lane < count; lane++) {

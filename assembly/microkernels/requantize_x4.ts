@@ -1,20 +1,23 @@
-// TFLite's double-rounding MultiplyByQuantizedMultiplier, plus the output offset and the int8
-// clamp, on four output channels at once, for the SIMD build (a model in the single-rounding mode
-// is requantized lane by lane instead). WebAssembly shifts take one amount for all lanes, but every
-// channel has its own shift, so the per-lane powers of two are turned into multiplications:
-//   x * 2^left           as a 32-bit multiply (wrapping, like the reference),
+// TFLite's MultiplyByQuantizedMultiplier, plus the output offset and the int8 clamp, on four
+// output channels at once, for the SIMD build. WebAssembly shifts take one amount for all lanes,
+// but every channel has its own shift, so the per-lane powers of two become multiplications, and
+// as only results within +-255 survive the int8 clamp, the value before the last divide is clamped
+// to where the result is at least 256 in magnitude, which leaves room to scale it by 2^(22 - right)
+// and divide every lane by 2^22. Double rounding (the reference's default), per lane:
+//   x * 2^left           a 32-bit multiply (wrapping, like the reference),
 //   the high product     gemmlowp's rounding (p + nudge) / 2^31 toward zero, which for any 64-bit
 //                        p equals floor((p + 2^30) / 2^31): one add and one shift per 64-bit lane,
-//   the rounding divide  by 2^right, half away from zero: the high product h is clamped to
-//                        +-2^(right + 8), beyond which the result is at least 256 in magnitude and
-//                        clamps to the same int8 bound anyway; then h * 2^(22 - right) fits 31 bits
-//                        and is divided by 2^22, the same quotient, with one shift for all lanes.
-// That needs every right shift to be at most 22 (a multiplier of at least 2^-23): an operator with
-// a smaller one is requantized lane by lane (requantizeX4For), after pruned channels, whose tiny
-// scales are common, got an equivalent multiplier (simplifyConstantChannel). The unit tests
-// compare it with the reference on the whole int32 range.
+//   the rounding divide  by 2^right, half away from zero: h clamped to +-2^(right + 8), then
+//                        h * 2^(22 - right) (fits 31 bits) divided by 2^22 with the rounding.
+// Single rounding (fully connected layers, and every kernel of a model that asks for it):
+// floor((x * multiplier + 2^(30 + right)) / 2^(31 + right)) as the 64-bit sum's high half, which
+// is the floor of a division by 2^32, then a floor division by 2^(right - 1), the same way.
+// That needs right shifts of at most 22 (a multiplier of at least 2^-23), and of at least 1 with
+// single rounding: an operator with another is requantized lane by lane (requantizeX4For), after
+// pruned channels, whose tiny scales are common, got an equivalent multiplier
+// (simplifyConstantChannel). The unit tests compare it with the reference on the whole int32 range.
 
-import { multiplyByQuantizedMultiplier, roundsOnce } from "../quant";
+import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierSingleRounding, roundsOnce } from "../quant";
 
 /** The largest right shift of the clamped divide, whose shared divisor is 2^MAX_RIGHT_SHIFT. */
 const MAX_RIGHT_SHIFT: i32 = 22;
@@ -22,94 +25,112 @@ const MAX_RIGHT_SHIFT: i32 = 22;
 /**
  * For a channel whose weights are all zero, so that its accumulator is always `accumulator` (its
  * bias): rewrites its multiplier and shift at multipliers + 4c, shifts + 4c to a multiplier with
- * shift 0 that requantizes that one value to the same result, where one exists. Pruned filters
- * come with tiny scales, whose right shifts would keep the whole operator off RequantizeX4.
+ * shift -1 that requantizes that one value to the same result in the given rounding, where one
+ * exists. Pruned filters come with tiny scales, whose right shifts would keep the whole operator
+ * off RequantizeX4.
  */
-export function simplifyConstantChannel(multipliers: usize, shifts: usize, c: i32, accumulator: i32): void {
+export function simplifyConstantChannel(multipliers: usize, shifts: usize, c: i32, accumulator: i32, singleRounding: bool): void {
   const multiplierAt = multipliers + (<usize>c << 2);
   const shiftAt = shifts + (<usize>c << 2);
   if (-load<i32>(shiftAt) <= MAX_RIGHT_SHIFT) return;
-  const target = multiplyByQuantizedMultiplier(accumulator, load<i32>(multiplierAt), load<i32>(shiftAt));
-  // The high product of accumulator and m is about accumulator * m / 2^31: m near target * 2^31 / accumulator.
-  const estimate = accumulator == 0 ? 0 : Math.round(<f64>target * 2147483648.0 / <f64>accumulator);
-  for (let m = estimate - 1; m <= estimate + 1; m++) {
+  const target = requantizeOne(accumulator, load<i32>(multiplierAt), load<i32>(shiftAt), singleRounding);
+  // With shift -1 the result is about accumulator * m / 2^32: m near target * 2^32 / accumulator.
+  const estimate = accumulator == 0 ? 0 : Math.round(<f64>target * 4294967296.0 / <f64>accumulator);
+  for (let m = estimate - 2; m <= estimate + 2; m++) {
     if (m < 0 || m > <f64>i32.MAX_VALUE) continue;
-    if (multiplyByQuantizedMultiplier(accumulator, <i32>m, 0) == target) {
+    if (requantizeOne(accumulator, <i32>m, -1, singleRounding) == target) {
       store<i32>(multiplierAt, <i32>m);
-      store<i32>(shiftAt, 0);
+      store<i32>(shiftAt, -1);
       return;
     }
   }
 }
 
-/**
- * The four-channel requantization of `channels` channels (multiplier and shift i32 at
- * multipliers + 4c, shifts + 4c), or null when the model rounds once or a right shift exceeds 22.
- */
-export function requantizeX4For(multipliers: usize, shifts: usize, channels: i32, outputOffset: i32, outputMin: i32, outputMax: i32): RequantizeX4 | null {
-  if (roundsOnce()) return null;
-  for (let c = 0; c < channels; c++) {
-    if (-load<i32>(shifts + (<usize>c << 2)) > MAX_RIGHT_SHIFT) return null;
-  }
-  return new RequantizeX4(multipliers, shifts, channels, outputOffset, outputMin, outputMax);
+// @ts-ignore: decorator
+@inline
+function requantizeOne(x: i32, multiplier: i32, shift: i32, singleRounding: bool): i32 {
+  return singleRounding ? multiplyByQuantizedMultiplierSingleRounding(x, multiplier, shift) : multiplyByQuantizedMultiplier(x, multiplier, shift);
 }
 
-export class RequantizeX4 {
-  /**
-   * The output offset in all int16 lanes and the output bounds in all int8 lanes (3 vectors), then
-   * per group of 4 channels (the last one padded) 4 lanes each of 2^left, multiplier,
-   * 2^(right + 8), -2^(right + 8) and 2^(22 - right): one pointer for all four.
-   */
+/**
+ * The double-rounding four-channel requantization of `channels` channels (multiplier and shift
+ * i32 at multipliers + 4c, shifts + 4c), or null when a right shift exceeds 22.
+ */
+export function requantizeX4For(multipliers: usize, shifts: usize, channels: i32, outputOffset: i32, outputMin: i32, outputMax: i32): RequantizeX4 | null {
+  return rightShiftsWithin(shifts, channels, i32.MIN_VALUE) ? new RequantizeX4(multipliers, shifts, channels, outputOffset, outputMin, outputMax) : null;
+}
+
+/** The single-rounding one, or null when a right shift exceeds 22 or is below 1. */
+export function requantizeSingleX4For(multipliers: usize, shifts: usize, channels: i32, outputOffset: i32, outputMin: i32, outputMax: i32): RequantizeSingleX4 | null {
+  return rightShiftsWithin(shifts, channels, 1) ? new RequantizeSingleX4(multipliers, shifts, channels, outputOffset, outputMin, outputMax) : null;
+}
+
+/** Whether every channel's right shift (minus its shift) is at least `least` and at most 22. */
+function rightShiftsWithin(shifts: usize, channels: i32, least: i32): bool {
+  for (let c = 0; c < channels; c++) {
+    const right = -load<i32>(shifts + (<usize>c << 2));
+    if (right > MAX_RIGHT_SHIFT || right < least) return false;
+  }
+  return true;
+}
+
+/** The splatted output offset and bounds before the groups of channels. */
+const SPLAT_BYTES: i32 = 3 * 16;
+
+/**
+ * What both roundings share: `parameters` holds the output offset in all int16 lanes and the
+ * output bounds in all int8 lanes, then per group of 4 channels (the last one padded) the
+ * vectors of the rounding, one pointer for all four.
+ */
+class ClampedRequantization {
   parameters: StaticArray<i32>;
 
-  /** Use requantizeX4For, which checks the shifts. */
-  constructor(multipliers: usize, shifts: usize, channels: i32, outputOffset: i32, outputMin: i32, outputMax: i32) {
-    const parameters = new StaticArray<i32>(12 + ((channels + 3) & ~3) * 5);
-    const splats = changetype<usize>(parameters);
-    v128.store(splats, i16x8.splat(<i16>outputOffset));
-    v128.store(splats, i8x16.splat(<i8>outputMin), 16);
-    v128.store(splats, i8x16.splat(<i8>outputMax), 32);
-    for (let c = 0; c < channels; c++) {
-      const shift = load<i32>(shifts + (<usize>c << 2));
-      const left = shift > 0 ? shift : 0;
-      const right = shift > 0 ? 0 : -shift;
-      const at = 12 + (c & ~3) * 5 + (c & 3);
-      parameters[at] = 1 << left;
-      parameters[at + 4] = load<i32>(multipliers + (<usize>c << 2));
-      parameters[at + 8] = 1 << (right + 8);
-      parameters[at + 12] = -(1 << (right + 8));
-      parameters[at + 16] = 1 << (MAX_RIGHT_SHIFT - right);
-    }
+  constructor(channels: i32, groupBytes: i32, outputOffset: i32, outputMin: i32, outputMax: i32) {
+    const parameters = new StaticArray<i32>((SPLAT_BYTES + ((channels + 3) >> 2) * groupBytes) >> 2);
+    const base = changetype<usize>(parameters);
+    v128.store(base, i16x8.splat(<i16>outputOffset));
+    v128.store(base, i8x16.splat(<i8>outputMin), 16);
+    v128.store(base, i8x16.splat(<i8>outputMax), 32);
     this.parameters = parameters;
   }
 
-  /** The int8 outputs of channels c..c+7 (accumulators `low` for c..c+3, `high` for c+4..c+7) in lanes 0-7. */
+  /** Where channel c's lane of its group's first vector is. */
   // @ts-ignore: decorator
   @inline
-  bytes8(low: v128, high: v128, c: i32): v128 {
-    const offsetScaled = this.offsetScaled8(low, high, c);
-    return this.clampBytes(i8x16.narrow_i16x8_s(offsetScaled, offsetScaled));
+  protected lane(c: i32, groupBytes: i32): usize {
+    return changetype<usize>(this.parameters) + <usize>(SPLAT_BYTES + (c >> 2) * groupBytes + ((c & 3) << 2));
   }
 
-  /** bytes8 of two pixels: channels c..c+7 of pixel A in lanes 0-7, of pixel B in lanes 8-15. */
+  /** Channel groups c.. and c+4.. scaled (at most 256 in magnitude, `low` and `high`): plus the output offset, narrowed to int16. */
   // @ts-ignore: decorator
   @inline
-  bytes16(lowA: v128, highA: v128, lowB: v128, highB: v128, c: i32): v128 {
-    return this.clampBytes(i8x16.narrow_i16x8_s(this.offsetScaled8(lowA, highA, c), this.offsetScaled8(lowB, highB, c)));
+  offsetScaled8(low: v128, high: v128): v128 {
+    return i16x8.add(i16x8.narrow_i32x4_s(low, high), v128.load(changetype<usize>(this.parameters)));
   }
 
-  /** Channels c..c+7 scaled, plus the output offset, in int16 lanes (at most 256 + 128 in magnitude). */
+  /** Two offsetScaled8 results as int8 clamped to the output bounds: lanes 0-7 and 8-15. */
   // @ts-ignore: decorator
   @inline
-  private offsetScaled8(low: v128, high: v128, c: i32): v128 {
-    return i16x8.add(i16x8.narrow_i32x4_s(this.scale(low, c), this.scale(high, c + 4)), v128.load(changetype<usize>(this.parameters)));
-  }
-
-  // @ts-ignore: decorator
-  @inline
-  private clampBytes(bytes: v128): v128 {
+  clampedBytes(first: v128, second: v128): v128 {
     const splats = changetype<usize>(this.parameters);
-    return i8x16.min_s(i8x16.max_s(bytes, v128.load(splats, 16)), v128.load(splats, 32));
+    return i8x16.min_s(i8x16.max_s(i8x16.narrow_i16x8_s(first, second), v128.load(splats, 16)), v128.load(splats, 32));
+  }
+}
+
+/** Double rounding, per group of 4 channels: 2^left, multiplier, bound, -bound, 2^(22 - right). */
+const DOUBLE_GROUP_BYTES: i32 = 5 * 16;
+
+export class RequantizeX4 extends ClampedRequantization {
+  /** Use requantizeX4For, which checks the shifts. */
+  constructor(multipliers: usize, shifts: usize, channels: i32, outputOffset: i32, outputMin: i32, outputMax: i32) {
+    super(channels, DOUBLE_GROUP_BYTES, outputOffset, outputMin, outputMax);
+    for (let c = 0; c < channels; c++) {
+      const shift = load<i32>(shifts + (<usize>c << 2));
+      const lane = this.lane(c, DOUBLE_GROUP_BYTES);
+      store<i32>(lane, shift > 0 ? 1 << shift : 1);
+      store<i32>(lane, load<i32>(multipliers + (<usize>c << 2)), 16);
+      storeDivide(lane + 32, shift > 0 ? 0 : -shift);
+    }
   }
 
   /**
@@ -119,13 +140,77 @@ export class RequantizeX4 {
   // @ts-ignore: decorator
   @inline
   scale(x: v128, c: i32): v128 {
-    const group = changetype<usize>(this.parameters) + <usize>(48 + c * 20);
-    const high = highMul(i32x4.mul(x, v128.load(group)), v128.load(group, 16));
-    const bounded = i32x4.max_s(i32x4.min_s(high, v128.load(group, 32)), v128.load(group, 48));
-    const scaled = i32x4.mul(bounded, v128.load(group, 64));
+    const group = this.lane(c, DOUBLE_GROUP_BYTES);
+    const scaled = clampedScale(highMul(i32x4.mul(x, v128.load(group)), v128.load(group, 16)), group + 32);
     // Half away from zero: floor((v + 2^21 - [v < 0]) / 2^22).
     return i32x4.shr_s(i32x4.add(i32x4.add(scaled, i32x4.splat(1 << (MAX_RIGHT_SHIFT - 1))), i32x4.shr_s(scaled, 31)), MAX_RIGHT_SHIFT);
   }
+}
+
+/** Single rounding, per group of 4 channels: multiplier, 64-bit nudges 2^(30 + right) for lanes 0-1 and 2-3, bound, -bound, 2^(23 - right). */
+const SINGLE_GROUP_BYTES: i32 = 6 * 16;
+
+export class RequantizeSingleX4 extends ClampedRequantization {
+  /** Use requantizeSingleX4For, which checks the shifts. */
+  constructor(multipliers: usize, shifts: usize, channels: i32, outputOffset: i32, outputMin: i32, outputMax: i32) {
+    super(channels, SINGLE_GROUP_BYTES, outputOffset, outputMin, outputMax);
+    for (let c = 0; c < channels; c++) {
+      const right = -load<i32>(shifts + (<usize>c << 2));
+      const lane = this.lane(c, SINGLE_GROUP_BYTES);
+      store<i32>(lane, load<i32>(multipliers + (<usize>c << 2)));
+      // Lanes 0 and 1 in the first vector, 2 and 3 in the second.
+      store<i64>(lane + <usize>((c & 3) << 2), <i64>1 << (30 + right), 16);
+      storeDivide(lane + 48, right - 1);
+    }
+  }
+
+  /** scale with single rounding: floor((x * multiplier + 2^(30 + right)) / 2^(31 + right)). */
+  // @ts-ignore: decorator
+  @inline
+  scale(x: v128, c: i32): v128 {
+    const group = this.lane(c, SINGLE_GROUP_BYTES);
+    const multiplier = v128.load(group);
+    const low = i64x2.add(i64x2.extmul_low_i32x4_s(x, multiplier), v128.load(group, 16));
+    const high = i64x2.add(i64x2.extmul_high_i32x4_s(x, multiplier), v128.load(group, 32));
+    // The high halves: the sums divided by 2^32, rounded down; then down by 2^(right - 1).
+    return i32x4.shr_s(clampedScale(i32x4.shuffle(low, high, 1, 3, 5, 7), group + 48), MAX_RIGHT_SHIFT);
+  }
+}
+
+/**
+ * The int8 outputs of channels c..c+7 (accumulators `low` for c..c+3, `high` for c+4..c+7) in
+ * lanes 0-7, with a RequantizeX4 or a RequantizeSingleX4.
+ */
+// @ts-ignore: decorator
+@inline
+export function requantizedBytes8<T>(requantize: T, low: v128, high: v128, c: i32): v128 {
+  const values = requantize.offsetScaled8(requantize.scale(low, c), requantize.scale(high, c + 4));
+  return requantize.clampedBytes(values, values);
+}
+
+/** requantizedBytes8 of two pixels or rows: channels c..c+7 of A in lanes 0-7, of B in lanes 8-15. */
+// @ts-ignore: decorator
+@inline
+export function requantizedBytes16<T>(requantize: T, lowA: v128, highA: v128, lowB: v128, highB: v128, c: i32): v128 {
+  return requantize.clampedBytes(requantize.offsetScaled8(requantize.scale(lowA, c), requantize.scale(highA, c + 4)),
+    requantize.offsetScaled8(requantize.scale(lowB, c), requantize.scale(highB, c + 4)));
+}
+
+/** A channel's clamp bounds and scale for a last divide by 2^divide (see clampedScale), at lane + 0, 16, 32. */
+function storeDivide(lane: usize, divide: i32): void {
+  store<i32>(lane, 1 << (divide + 8));
+  store<i32>(lane, -(1 << (divide + 8)), 16);
+  store<i32>(lane, 1 << (MAX_RIGHT_SHIFT - divide), 32);
+}
+
+/**
+ * Four values to be divided by 2^divide (per lane), clamped to +-2^(divide + 8) and scaled by
+ * 2^(22 - divide): the quotient by 2^22 is the same wherever it is below 256 in magnitude.
+ */
+// @ts-ignore: decorator
+@inline
+function clampedScale(values: v128, bounds: usize): v128 {
+  return i32x4.mul(i32x4.max_s(i32x4.min_s(values, v128.load(bounds)), v128.load(bounds, 16)), v128.load(bounds, 32));
 }
 
 /** gemmlowp's SaturatingRoundingDoublingHighMul per lane; m is a positive multiplier, so it never saturates. */

@@ -14,8 +14,8 @@ interface Microkernels {
   setRounding(once: number): void;
   requantizeFour(values: number, multiplier: number, shift: number): void;
   requantizeShiftedFour(values: number, leftShift: number, multiplier: number, shift: number): void;
-  requantizeChannels(values: number, multipliers: number, shifts: number, count: number, outputOffset: number, output: number): number;
-  simplifyConstant(multipliers: number, shifts: number, accumulator: number): void;
+  requantizeChannels(values: number, multipliers: number, shifts: number, count: number, outputOffset: number, output: number, single: number): number;
+  simplifyConstant(multipliers: number, shifts: number, accumulator: number, single: number): void;
 }
 
 async function compile(simd: boolean): Promise<Microkernels> {
@@ -59,14 +59,15 @@ function put(kernels: Microkernels, data: Int8Array | Int32Array): number {
 }
 
 /**
- * Per-channel quantization: right shifts up to `maxRight` (the SIMD build divides differently when
- * all are at most 22, see requantize_x4.ts).
+ * Per-channel quantization with right shifts up to `maxRight`: 31, or 22 for the range the SIMD
+ * build's vector requantization takes (requantize_x4.ts), then only right shifts (of at least 1,
+ * which its single rounding needs).
  */
 function randomQuantization(channels: number, maxRight = 31) {
   return {
     multipliers: Int32Array.from({ length: channels }, () => (1 << 30) + random(1 << 30)),
     // Mostly right shifts, as real layers have; also the extremes of both directions.
-    shifts: Int32Array.from({ length: channels }, () => (random(8) === 0 ? random(3) : -random(maxRight + 1))),
+    shifts: Int32Array.from({ length: channels }, () => (maxRight <= 22 ? -1 - random(maxRight) : random(8) === 0 ? random(3) : -random(maxRight + 1))),
     bias: Int32Array.from({ length: channels }, () => random(20000) - 10000),
     inputOffset: random(256) - 128,
     outputOffset: random(256) - 128,
@@ -183,55 +184,59 @@ for (const simd of [false, true]) {
     }
   });
 
-  microkernels('per-channel requantization (double rounding) on the whole int32 range', () => {
+  microkernels('per-channel requantization on the whole int32 range, both roundings', () => {
     kernels.setRounding(0);
     const extremes = [0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 2 ** 30, -(2 ** 30), 3, -3, 5, -5];
-    let vectorTrials = 0;
-    for (let trial = 0; trial < 300; trial++) {
-      const count = 8 * (1 + random(2));
-      const { multipliers, shifts, outputOffset } = randomQuantization(count);
-      // Every right shift and the left shifts a model can ask for, in turn; two trials in three
-      // keep the right shifts at most 22 (what RequantizeX4 takes).
-      const span = trial % 3 === 0 ? 40 : 31;
-      for (let i = 0; i < count; i++) shifts[i] = ((trial * count + i) % span) - (span - 9);
-      if (trial % 10 === 0) multipliers[0] = 2 ** 31 - 1;
-      const values = Int32Array.from({ length: count }, (_, i) => {
-        const kind = random(3);
-        if (kind === 0) return extremes[random(extremes.length)];
-        if (kind === 1) return (random(2 ** 16) << 16) | random(2 ** 16); // any 32-bit pattern
-        // Multiplier 1/2: the high product is x / 2, put at or next to a tie of the final divide.
-        const right = Math.max(0, -shifts[i]);
-        multipliers[i] = 2 ** 30;
-        return ((random(64) - 32) * 2 ** (right + 1) + (right > 0 ? 2 ** right : 0) + random(5) - 2) | 0;
-      });
-      const output = kernels.allocate(count);
-      const vectors = kernels.requantizeChannels(put(kernels, values), put(kernels, multipliers), put(kernels, shifts), count, outputOffset, output);
-      const narrow = shifts.every((shift) => shift >= -22);
-      if (simd) assert.is(vectors, narrow ? 1 : 0, `trial ${trial}: RequantizeX4 serves exactly when every right shift is at most 22`);
-      vectorTrials += vectors;
-      const actual = new Int8Array(kernels.memory.buffer, output, count);
-      for (let i = 0; i < count; i++) {
-        const expected = Math.min(127, Math.max(-128, requantize(values[i], multipliers[i], shifts[i], false) + outputOffset));
-        assert.is(actual[i], expected, `trial ${trial}: ${values[i]} x ${multipliers[i]} x 2^${shifts[i]} + ${outputOffset}`);
+    for (const single of [false, true]) {
+      let vectorTrials = 0;
+      for (let trial = 0; trial < 300; trial++) {
+        const count = 8 * (1 + random(2));
+        const { multipliers, shifts, outputOffset } = randomQuantization(count);
+        // Every right shift and (double rounding; single rounding's reference needs the result to
+        // fit 32 bits) the left shifts a model can ask for, in turn; two trials in three keep the
+        // right shifts within what the vector requantization takes.
+        const [span, lowest] = trial % 3 === 0 ? [single ? 32 : 40, -31] : single ? [22, -22] : [31, -22];
+        for (let i = 0; i < count; i++) shifts[i] = ((trial * count + i) % span) + lowest;
+        if (trial % 10 === 0) multipliers[0] = 2 ** 31 - 1;
+        const values = Int32Array.from({ length: count }, (_, i) => {
+          const kind = random(3);
+          if (kind === 0) return extremes[random(extremes.length)];
+          if (kind === 1) return (random(2 ** 16) << 16) | random(2 ** 16); // any 32-bit pattern
+          // Multiplier 1/2: the high product is x / 2, put at or next to a tie of the final divide.
+          const right = Math.max(0, -shifts[i]);
+          multipliers[i] = 2 ** 30;
+          return ((random(64) - 32) * 2 ** (right + 1) + (right > 0 ? 2 ** right : 0) + random(5) - 2) | 0;
+        });
+        const output = kernels.allocate(count);
+        const vectors = kernels.requantizeChannels(put(kernels, values), put(kernels, multipliers), put(kernels, shifts), count, outputOffset, output, single ? 1 : 0);
+        const taken = shifts.every((shift) => shift >= -22 && (!single || shift <= -1));
+        if (simd) assert.is(vectors, taken ? 1 : 0, `trial ${trial}: the vector requantization serves exactly the right shifts it takes`);
+        vectorTrials += vectors;
+        const actual = new Int8Array(kernels.memory.buffer, output, count);
+        for (let i = 0; i < count; i++) {
+          const expected = Math.min(127, Math.max(-128, requantize(values[i], multipliers[i], shifts[i], single) + outputOffset));
+          assert.is(actual[i], expected, `trial ${trial}${single ? ' (single rounding)' : ''}: ${values[i]} x ${multipliers[i]} x 2^${shifts[i]} + ${outputOffset}`);
+        }
       }
+      if (simd) assert.ok(vectorTrials >= 150, `${vectorTrials} trials took the vector requantization`);
     }
-    if (simd) assert.ok(vectorTrials >= 150, `${vectorTrials} trials took RequantizeX4`);
   });
 
-  microkernels('a pruned channel gets a multiplier with shift 0 that requantizes its bias the same', () => {
+  microkernels('a pruned channel gets a multiplier with shift -1 that requantizes its bias the same, both roundings', () => {
     kernels.setRounding(0);
     let simplified = 0;
-    for (let trial = 0; trial < 500; trial++) {
+    for (let trial = 0; trial < 1000; trial++) {
+      const single = trial % 2 === 1;
       const multiplier = (1 << 30) + random(1 << 30), shift = -23 - random(9);
       const accumulator = trial % 5 === 0 ? random(1000) - 500 : random(2) === 0 ? random(2 ** 31) : -random(2 ** 31);
       const multipliers = put(kernels, Int32Array.of(multiplier)), shifts = put(kernels, Int32Array.of(shift));
-      kernels.simplifyConstant(multipliers, shifts, accumulator);
+      kernels.simplifyConstant(multipliers, shifts, accumulator, single ? 1 : 0);
       const [newMultiplier] = new Int32Array(kernels.memory.buffer, multipliers, 1);
       const [newShift] = new Int32Array(kernels.memory.buffer, shifts, 1);
-      assert.is(requantize(accumulator, newMultiplier, newShift, false), requantize(accumulator, multiplier, shift, false), `trial ${trial}: ${accumulator} x ${multiplier} x 2^${shift}`);
-      if (newShift === 0) simplified++;
+      assert.is(requantize(accumulator, newMultiplier, newShift, single), requantize(accumulator, multiplier, shift, single), `trial ${trial}: ${accumulator} x ${multiplier} x 2^${shift}`);
+      if (newShift === -1) simplified++;
     }
-    assert.is(simplified, 500, 'every channel gets shift 0');
+    assert.is(simplified, 1000, 'every channel gets shift -1');
   });
 
   microkernels.run();

@@ -3,8 +3,8 @@
 
 import { foldInputOffset, GemmInt8, paddedChannels } from "../../assembly/microkernels/gemm_int8";
 import { DepthwiseInt8 } from "../../assembly/microkernels/dwconv_int8";
-import { requantizeShiftedX4, requantizeUniformX4, requantizeX4For, simplifyConstantChannel } from "../../assembly/microkernels/requantize_x4";
-import { multiplyByQuantizedMultiplier, setRoundingOnce } from "../../assembly/quant";
+import { RequantizeSingleX4, RequantizeX4, requantizeShiftedX4, requantizeSingleX4For, requantizeUniformX4, requantizeX4For, requantizedBytes8, simplifyConstantChannel } from "../../assembly/microkernels/requantize_x4";
+import { multiplyByQuantizedMultiplier, multiplyByQuantizedMultiplierSingleRounding, setRoundingOnce } from "../../assembly/quant";
 
 /** The model-wide rounding mode (a model's metadata sets it at load). */
 export function setRounding(once: bool): void {
@@ -36,31 +36,34 @@ export function requantizeShiftedFour(values: usize, leftShift: i32, multiplier:
 }
 
 /**
- * Value i at `values` requantized with channel i's multiplier and shift, plus outputOffset, as
- * int8 at output + i: SIMD (RequantizeX4, 8 channels at a time; count is a multiple of 8) where
- * requantizeX4For gives one, else scalar. Returns 1 when it was SIMD.
+ * Value i at `values` requantized with channel i's multiplier and shift (single or double
+ * rounding), plus outputOffset, as int8 at output + i: SIMD (8 channels at a time; count is a
+ * multiple of 8) where requantizeX4For or requantizeSingleX4For gives one, else scalar. Returns 1
+ * when it was SIMD.
  */
-export function requantizeChannels(values: usize, multipliers: usize, shifts: usize, count: i32, outputOffset: i32, output: usize): i32 {
+export function requantizeChannels(values: usize, multipliers: usize, shifts: usize, count: i32, outputOffset: i32, output: usize, single: bool): i32 {
   if (ASC_FEATURE_SIMD) {
-    const requantize = requantizeX4For(multipliers, shifts, count, outputOffset, -128, 127);
-    if (requantize != null) {
+    const double: RequantizeX4 | null = single ? null : requantizeX4For(multipliers, shifts, count, outputOffset, -128, 127);
+    const once: RequantizeSingleX4 | null = single ? requantizeSingleX4For(multipliers, shifts, count, outputOffset, -128, 127) : null;
+    if (double != null || once != null) {
       for (let c = 0; c < count; c += 8) {
-        const at = values + (<usize>c << 2);
-        v128.store64_lane(output + c, requantize.bytes8(v128.load(at), v128.load(at, 16), c), 0);
+        const low = v128.load(values + (<usize>c << 2)), high = v128.load(values + (<usize>c << 2), 16);
+        v128.store64_lane(output + c, double != null ? requantizedBytes8<RequantizeX4>(double, low, high, c) : requantizedBytes8<RequantizeSingleX4>(changetype<RequantizeSingleX4>(once), low, high, c), 0);
       }
       return 1;
     }
   }
   for (let c = 0; c < count; c++) {
-    const value = multiplyByQuantizedMultiplier(load<i32>(values + (<usize>c << 2)), load<i32>(multipliers + (<usize>c << 2)), load<i32>(shifts + (<usize>c << 2)));
+    const x = load<i32>(values + (<usize>c << 2)), multiplier = load<i32>(multipliers + (<usize>c << 2)), shift = load<i32>(shifts + (<usize>c << 2));
+    const value = single ? multiplyByQuantizedMultiplierSingleRounding(x, multiplier, shift) : multiplyByQuantizedMultiplier(x, multiplier, shift);
     store<i8>(output + c, <i8>min(127, max(-128, value + outputOffset)));
   }
   return 0;
 }
 
 /** simplifyConstantChannel on channel 0 of one-channel arrays, in place. */
-export function simplifyConstant(multipliers: usize, shifts: usize, accumulator: i32): void {
-  simplifyConstantChannel(multipliers, shifts, 0, accumulator);
+export function simplifyConstant(multipliers: usize, shifts: usize, accumulator: i32, single: bool): void {
+  simplifyConstantChannel(multipliers, shifts, 0, accumulator, single);
 }
 
 export function allocate(bytes: i32): usize {
