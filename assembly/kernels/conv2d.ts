@@ -30,9 +30,9 @@ export class Conv2D extends WeightedKernel {
     if (!this.prepareQuantization(outputChannels, window.activation, this.convolutionMaxShift())) return false;
     if (!this.wide && filterDepth == inputDepth) {
       const patchSize = filter.dim(1) * filter.dim(2) * filterDepth;
-      this.gemm = this.int8Gemm(filter.data, patchSize, false, outputRows(this.output));
       this.pointwise = patchSize == inputDepth && window.strideHeight == 1 && window.strideWidth == 1
         && window.paddingHeight == 0 && window.paddingWidth == 0 && window.outputHeight == input.dim(1) && window.outputWidth == input.dim(2);
+      this.gemm = this.int8Gemm(filter.data, patchSize, false, outputRows(this.output), !this.pointwise);
       if (!this.pointwise) node.scratchBytes += im2colScratchBytes(window, patchSize);
     } else {
       this.quantization.keep();

@@ -76,7 +76,7 @@ export class DepthwiseConv2D extends WeightedKernel {
     for (let tap = 0; tap < taps; tap++) {
       for (let c = 0; c < channels; c++) rows[c * taps + tap] = load<i8>(this.filter.data + <usize>(tap * channels + c));
     }
-    this.gemm = this.int8Gemm(changetype<usize>(rows), taps, false, outputRows(this.output));
+    this.gemm = this.int8Gemm(changetype<usize>(rows), taps, false, outputRows(this.output), true);
     this.node.scratchBytes += im2colScratchBytes(this.window, taps);
   }
 

@@ -29,7 +29,7 @@ export class FullyConnected extends WeightedKernel {
     this.batches = shape.batches;
     if (!this.prepareQuantization(units, activation)) return false;
     // The reference rounds once here, unlike the convolutions.
-    if (!this.wide) this.gemm = this.int8Gemm(this.filter.data, depth, true, this.batches);
+    if (!this.wide) this.gemm = this.int8Gemm(this.filter.data, depth, true, this.batches, false);
     else this.quantization.keep();
     this.macs = <f64>this.batches * <f64>units * <f64>depth;
     return true;

@@ -84,10 +84,11 @@ export class WeightedKernel extends Kernel {
   /**
    * The int8 matrix product over `filter` rows of `depth` weights (one per output channel), with
    * this operator's requantization (call after prepareQuantization), for products of `rows` input
-   * rows per eval. Its per-channel values take the start of the operator's scratch in the scalar
-   * build (ChannelQuantization), which folds the input offset into the bias only for several rows.
+   * rows per eval, read from im2col rows (runWidened in the SIMD build) or not. Its per-channel
+   * values take the start of the operator's scratch in the scalar build (ChannelQuantization),
+   * which folds the input offset into the bias only for several rows.
    */
-  int8Gemm(filter: usize, depth: i32, singleRounding: bool, rows: i32): GemmInt8 {
+  int8Gemm(filter: usize, depth: i32, singleRounding: bool, rows: i32, im2col: bool): GemmInt8 {
     const quantization = this.quantization;
     const folded = ASC_FEATURE_SIMD || rows > 1;
     if (folded) quantization.foldInputOffset(filter, depth, this.biasData(), this.inputOffset);
@@ -100,6 +101,7 @@ export class WeightedKernel extends Kernel {
     gemm.outputMin = this.outputMin;
     gemm.outputMax = this.outputMax;
     gemm.singleRounding = singleRounding;
+    gemm.inputRows = im2col ? 0 : rows;
     gemm.inputOffset = folded ? 0 : this.inputOffset;
     useGemmQuantization(gemm, quantization, this.biasData());
     gemm.prepare();

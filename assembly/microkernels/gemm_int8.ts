@@ -69,6 +69,8 @@ export class GemmInt8 {
    * that one 32-bit splat loads a depth pair for all lanes.
    */
   widenedRows!: StaticArray<i16>;
+  /** The most input rows run() gets (0: only runWidened is used): the SIMD build widens up to 4 of them at a time. */
+  inputRows: i32 = BLOCK_ROWS;
   requantizeX4: RequantizeX4 | null = null;
   requantizeSingleX4: RequantizeSingleX4 | null = null;
 
@@ -94,7 +96,7 @@ export class GemmInt8 {
       }
     }
     this.packedFilter = packed;
-    this.widenedRows = new StaticArray<i16>(BLOCK_ROWS * this.widenedRowLength());
+    this.widenedRows = new StaticArray<i16>(min(BLOCK_ROWS, this.inputRows) * this.widenedRowLength());
   }
 
   /** SIMD build: int16 values per widened row. */
