@@ -17,9 +17,9 @@ import { clearError, errorCode, fail, hasError, Status } from "./status";
 import { Tensor, TensorType } from "./tensor";
 
 const PREPARE_BYTES: u64 = 4096;
-// Per extent unit (a channel count is the extent of two or more tensors): multipliers, shifts and
-// folded biases, and in the SIMD build the requantization's lane tables.
-const PREPARE_BYTES_PER_UNIT: u64 = ASC_FEATURE_SIMD ? 16 : 8;
+// Per extent unit (a channel count is the extent of one or more tensors): multipliers, shifts and
+// folded biases, and in the SIMD build the requantization's lane tables (up to 24 bytes a channel).
+const PREPARE_BYTES_PER_UNIT: u64 = ASC_FEATURE_SIMD ? 40 : 8;
 const PLAN_BYTES_PER_BUFFER: u64 = 128;
 
 let modelPointer: usize = 0;
@@ -139,9 +139,9 @@ function prepareBytes(model: Graph, node: Node): u64 {
 }
 
 /**
- * The copies a kernel may make of constant weights: the SIMD build's packed filter, rows (the
- * first axis) padded to 8 and an even depth; a depthwise filter ([1, height, width, channels])
- * transposed for a single input channel.
+ * The copies a kernel may make of constant weights: the SIMD build's packed filter, int16 with rows
+ * (the first axis) padded to 8 and an even depth, and its 4 input rows widened to int16; a
+ * depthwise filter ([1, height, width, channels]) transposed for a single input channel.
  */
 function copiedBytesBound(tensor: Tensor): u64 {
   if (tensor.rank < 2 || tensor.dim(0) == 0) return 0;
@@ -149,7 +149,7 @@ function copiedBytesBound(tensor: Tensor): u64 {
   if (!ASC_FEATURE_SIMD) return transposed;
   const rows = <u64>tensor.dim(0);
   const depth = <u64>tensor.elementCount / rows;
-  return ((rows + 7) & ~7) * ((depth + 1) & ~1) + transposed + 64;
+  return 2 * ((rows + 7) & ~7) * ((depth + 1) & ~1) + 8 * ((depth + 7) & ~7) + transposed + 128;
 }
 
 /** A tensor's extents (only the first of a constant), plus the bytes of its name as messages quote it. */
