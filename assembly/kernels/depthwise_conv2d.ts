@@ -106,7 +106,9 @@ export class DepthwiseConv2D extends WeightedKernel {
     const channels = input.dim(3);
     const dilationHeight = window.dilationHeight;
     const dilationWidth = window.dilationWidth;
-    const fast3x3 = ASC_FEATURE_SIMD && kernel.fitsInterior3x3();
+    // Runs of pixels whose window is inside the image horizontally go at once: 3x3 in the SIMD
+    // build, any size in pairs in the scalar build.
+    const runs = ASC_FEATURE_SIMD ? kernel.fitsInterior3x3() : kernel.fitsInteriorPairs();
     let outputPointer = output.data;
     for (let b = 0; b < input.dim(0); b++) {
       const image = input.data + <usize>(b * inputHeight * inputWidth * channels);
@@ -118,14 +120,17 @@ export class DepthwiseConv2D extends WeightedKernel {
           const inX0 = outX * window.strideWidth - window.paddingWidth;
           const filterXStart = firstValidTap(inX0, dilationWidth);
           const filterXEnd = endOfValidTaps(inX0, dilationWidth, inputWidth, window.filterWidth);
-          // SIMD build: a run of pixels whose window is inside the image horizontally goes at once.
-          if (ASC_FEATURE_SIMD && fast3x3 && filterXStart == 0 && filterXEnd == 3) {
+          if (runs && filterXStart == 0 && filterXEnd == window.filterWidth) {
             let count = 1;
-            while (outX + count < window.outputWidth && endOfValidTaps(inX0 + count * window.strideWidth, dilationWidth, inputWidth, 3) == 3) count++;
-            kernel.interior3x3(image, inputWidth, inY0, inX0, filterYStart, filterYEnd, dilationHeight, dilationWidth, window.strideWidth, count, outputPointer);
-            outputPointer += <usize>(count * channels);
-            outX += count - 1;
-            continue;
+            while (outX + count < window.outputWidth && endOfValidTaps(inX0 + count * window.strideWidth, dilationWidth, inputWidth, window.filterWidth) == window.filterWidth) count++;
+            const done = ASC_FEATURE_SIMD
+              ? kernel.interior3x3(image, inputWidth, inY0, inX0, filterYStart, filterYEnd, dilationHeight, dilationWidth, window.strideWidth, count, outputPointer)
+              : kernel.interiorPairs(image, inputWidth, inY0, inX0, filterYStart, filterYEnd, dilationHeight, dilationWidth, window.strideWidth, count, outputPointer);
+            if (done > 0) {
+              outputPointer += <usize>(done * channels);
+              outX += done - 1;
+              continue;
+            }
           }
           kernel.pixel(image, inputWidth, inY0, inX0, dilationHeight, dilationWidth, filterYStart, filterYEnd, filterXStart, filterXEnd, outputPointer);
           outputPointer += <usize>channels;

@@ -89,15 +89,15 @@ export class DepthwiseInt8 {
   /**
    * SIMD build, 3x3 filters and whole blocks of 8 channels: `count` output pixels of one row whose
    * windows lie inside the image horizontally, the first starting at input column inX0 and row
-   * inY0, with valid filter rows [fy0, fy1). Each block of 8 channels runs over all the pixels, so
-   * its weights are widened and paired once and stay in registers. Filter rows outside the image
+   * inY0, with valid filter rows [fy0, fy1); returns count. Each block of 8 channels runs over all
+   * the pixels, so its weights are widened and paired once and stay in registers. Filter rows outside the image
    * get zero weights and read a row of the image instead. The input offset is folded into the
    * bias (sum of w * (x + offset) = sum of w * x + offset * sum of w, exact in wrapping 32-bit
    * arithmetic). The nine taps go to i32x4.dot_i16x8_s as int16 pairs: rows 0 and 1 of each
    * column, row 2's columns 0 and 1, and row 2's column 2 with a zero.
    */
   interior3x3(image: usize, inputWidth: i32, inY0: i32, inX0: i32, fy0: i32, fy1: i32, dilationHeight: i32, dilationWidth: i32,
-    strideWidth: i32, count: i32, output: usize): void {
+    strideWidth: i32, count: i32, output: usize): i32 {
     const channels = this.channels;
     const offset = i16x8.splat(<i16>this.inputOffset);
     const zero = i16x8.splat(0);
@@ -140,6 +140,82 @@ export class DepthwiseInt8 {
         this.store8(low, high, c, pixelOutput);
       }
     }
+    return count;
+  }
+
+  /** Scalar build: whether interior pixels can go through interiorPairs. */
+  fitsInteriorPairs(): bool {
+    return this.channels % 4 == 0;
+  }
+
+  /**
+   * Scalar build: the first pairs of `count` output pixels of one row whose windows lie inside the
+   * image horizontally (as interior3x3, any filter size), with valid filter rows [fy0, fy1); returns
+   * how many pixels it wrote (count rounded down to even). Each group of 4 channels runs over the
+   * pixels two at a time, which share each weight load, with the input offset folded into the bias
+   * (offset times the sum of the valid taps' weights, exact in wrapping 32-bit arithmetic).
+   */
+  interiorPairs(image: usize, inputWidth: i32, inY0: i32, inX0: i32, fy0: i32, fy1: i32, dilationHeight: i32, dilationWidth: i32,
+    strideWidth: i32, count: i32, output: usize): i32 {
+    const channels = this.channels;
+    const filterWidth = this.filterWidth;
+    const inputOffset = this.inputOffset;
+    const tapStep = <usize>(dilationWidth * channels);
+    const pixelStep = <usize>(strideWidth * channels);
+    const rowStep = <usize>(dilationHeight * inputWidth * channels);
+    const pairs = count >> 1;
+    const firstRow = image + <usize>(((inY0 + fy0 * dilationHeight) * inputWidth + inX0) * channels);
+    for (let c = 0; c < channels; c += 4) {
+      let b0 = load<i32>(this.bias + (<usize>c << 2)), b1 = load<i32>(this.bias + (<usize>c << 2), 4);
+      let b2 = load<i32>(this.bias + (<usize>c << 2), 8), b3 = load<i32>(this.bias + (<usize>c << 2), 12);
+      const firstWeights = this.filter + <usize>(fy0 * filterWidth * channels + c);
+      const lastWeights = this.filter + <usize>(fy1 * filterWidth * channels + c);
+      for (let w = firstWeights; w < lastWeights; w += <usize>channels) {
+        b0 += inputOffset * <i32>load<i8>(w);
+        b1 += inputOffset * <i32>load<i8>(w, 1);
+        b2 += inputOffset * <i32>load<i8>(w, 2);
+        b3 += inputOffset * <i32>load<i8>(w, 3);
+      }
+      let row = firstRow + <usize>c;
+      let pixelOutput = output;
+      for (let pair = 0; pair < pairs; pair++) {
+        let a0 = b0, a1 = b1, a2 = b2, a3 = b3, e0 = b0, e1 = b1, e2 = b2, e3 = b3;
+        let w = firstWeights;
+        let rowStart = row;
+        for (let fy = fy0; fy < fy1; fy++) {
+          let x = rowStart;
+          for (let fx = 0; fx < filterWidth; fx++) {
+            const w0 = <i32>load<i8>(w), w1 = <i32>load<i8>(w, 1), w2 = <i32>load<i8>(w, 2), w3 = <i32>load<i8>(w, 3);
+            a0 += w0 * <i32>load<i8>(x);
+            a1 += w1 * <i32>load<i8>(x, 1);
+            a2 += w2 * <i32>load<i8>(x, 2);
+            a3 += w3 * <i32>load<i8>(x, 3);
+            e0 += w0 * <i32>load<i8>(x + pixelStep);
+            e1 += w1 * <i32>load<i8>(x + pixelStep, 1);
+            e2 += w2 * <i32>load<i8>(x + pixelStep, 2);
+            e3 += w3 * <i32>load<i8>(x + pixelStep, 3);
+            w += <usize>channels;
+            x += tapStep;
+          }
+          rowStart += rowStep;
+        }
+        this.store4(a0, a1, a2, a3, c, pixelOutput);
+        this.store4(e0, e1, e2, e3, c, pixelOutput + <usize>channels);
+        row += 2 * pixelStep;
+        pixelOutput += <usize>(2 * channels);
+      }
+    }
+    return pairs << 1;
+  }
+
+  /** Scalar build: requantizes and stores the accumulators of channels c..c+3. */
+  // @ts-ignore: decorator
+  @inline
+  private store4(a0: i32, a1: i32, a2: i32, a3: i32, c: i32, output: usize): void {
+    store<i8>(output + c, this.finish(a0, c));
+    store<i8>(output + c + 1, this.finish(a1, c + 1));
+    store<i8>(output + c + 2, this.finish(a2, c + 2));
+    store<i8>(output + c + 3, this.finish(a3, c + 3));
   }
 
   /** The input row read by filter row fy for channels c..: the image's first row when fy is outside the image. */

@@ -119,12 +119,18 @@ export function depthwise(filter: usize, filterHeight: i32, filterWidth: i32, ch
       const inX0 = outX * stride - padding;
       const fx0 = max(0, (-inX0 + dilation - 1) / dilation);
       const fx1 = min(filterWidth, (width - inX0 + dilation - 1) / dilation);
-      // The SIMD build's interior path, one pixel at a time and in runs of two or more.
-      if (ASC_FEATURE_SIMD && kernel.fitsInterior3x3() && fx0 == 0 && fx1 == 3) {
-        const count = outX % 3 == 0 ? 1 : min(outputWidth - outX, max(1, (width - 2 * dilation - inX0 + stride - 1) / stride));
-        kernel.interior3x3(input, width, inY0, inX0, fy0, fy1, dilation, dilation, stride, count, output + <usize>((outY * outputWidth + outX) * channels));
-        outX += count - 1;
-        continue;
+      // The interior paths (SIMD build: 3x3; scalar build: pairs), one pixel at a time and in runs of two or more.
+      const runs = ASC_FEATURE_SIMD ? kernel.fitsInterior3x3() : kernel.fitsInteriorPairs();
+      if (runs && fx0 == 0 && fx1 == filterWidth) {
+        const count = outX % 3 == 0 ? 1 : min(outputWidth - outX, max(1, (width - (filterWidth - 1) * dilation - inX0 + stride - 1) / stride));
+        const pixelOutput = output + <usize>((outY * outputWidth + outX) * channels);
+        const done = ASC_FEATURE_SIMD
+          ? kernel.interior3x3(input, width, inY0, inX0, fy0, fy1, dilation, dilation, stride, count, pixelOutput)
+          : kernel.interiorPairs(input, width, inY0, inX0, fy0, fy1, dilation, dilation, stride, count, pixelOutput);
+        if (done > 0) {
+          outX += done - 1;
+          continue;
+        }
       }
       kernel.pixel(input, width, inY0, inX0, dilation, dilation, fy0, fy1, fx0, fx1, output + <usize>((outY * outputWidth + outX) * channels));
     }
