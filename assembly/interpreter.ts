@@ -26,7 +26,7 @@ let modelPointer: usize = 0;
 let modelLength: u32 = 0;
 let graph: Graph | null = null;
 let arenaPointer: usize = 0;
-/** SIMD build: bytes kept after the arena, which kernels may read past a tensor's end (kernels/im2col.ts). */
+/** SIMD build: bytes kept after the arena, which vector loads may read past a tensor's end (im2col, GemmInt8.widenRow). */
 const ARENA_READ_MARGIN: i64 = ASC_FEATURE_SIMD ? 16 : 0;
 let arenaLength: i64 = 0;
 

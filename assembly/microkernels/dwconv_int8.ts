@@ -3,7 +3,8 @@
 // taps (taps that fall into padding are skipped, as in the reference) over contiguous
 // channels. The SIMD build keeps 8 channels in two i32x4 accumulators per step; with a 3x3
 // filter, runs of pixels whose window is inside the image horizontally take a faster path
-// (interior3x3). The scalar build keeps 4 channels in registers.
+// (interior3x3). The scalar build keeps 4 channels in registers; runs of pixels whose window is
+// inside the image horizontally go two at a time (interiorPairs).
 
 import { clamp, multiplyByQuantizedMultiplier, roundsOnce } from "../quant";
 import { allZero, RequantizeX4, requantizeX4For, requantizedBytes16, requantizedBytes8, simplifyConstantChannel } from "./requantize_x4";
@@ -24,7 +25,7 @@ export class DepthwiseInt8 {
   outputOffset: i32 = 0;
   outputMin: i32 = 0;
   outputMax: i32 = 0;
-  /** The SIMD build's four-channel requantization (double rounding only: lane by lane otherwise). */
+  /** The SIMD build's four-channel requantization (double rounding, see requantizeX4For; lane by lane otherwise). */
   requantizeX4: RequantizeX4 | null = null;
 
   /** Call once the fields are set. */
@@ -45,7 +46,7 @@ export class DepthwiseInt8 {
     return <i8>clamp(value + this.outputOffset, this.outputMin, this.outputMax);
   }
 
-  /** Requantizes the accumulators of channels c..c+3 one by one (the single-rounding mode). */
+  /** Requantizes the accumulators of channels c..c+3 one by one (where requantizeX4 is null). */
   private storeLanes(accumulators: v128, c: i32, output: usize): void {
     store<i8>(output + c, this.finish(i32x4.extract_lane(accumulators, 0), c));
     store<i8>(output + c + 1, this.finish(i32x4.extract_lane(accumulators, 1), c + 1));
@@ -90,9 +91,9 @@ export class DepthwiseInt8 {
    * SIMD build, 3x3 filters and whole blocks of 8 channels: `count` output pixels of one row whose
    * windows lie inside the image horizontally, the first starting at input column inX0 and row
    * inY0, with valid filter rows [fy0, fy1); returns count. Each block of 8 channels runs over all
-   * the pixels, so its weights are widened and paired once and stay in registers. Filter rows outside the image
-   * get zero weights and read a row of the image instead. The input offset is folded into the
-   * bias (sum of w * (x + offset) = sum of w * x + offset * sum of w, exact in wrapping 32-bit
+   * the pixels, so its weights are widened and paired once and stay in registers. Filter rows
+   * outside the image get zero weights and read a row of the image instead. The input offset is
+   * folded into the bias (sum of w * (x + offset) = sum of w * x + offset * sum of w, exact in wrapping 32-bit
    * arithmetic). The nine taps go to i32x4.dot_i16x8_s as int16 pairs: rows 0 and 1 of each
    * column, row 2's columns 0 and 1, and row 2's column 2 with a zero.
    */

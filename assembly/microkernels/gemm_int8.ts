@@ -62,7 +62,7 @@ export class GemmInt8 {
   outputMax: i32 = 0;
   /** FULLY_CONNECTED's reference rounds once; CONV_2D's twice unless the model asks for once (see quant.ts). */
   singleRounding: bool = false;
-  /** SIMD build: the filter in depth pairs, and the 4-channel requantization of the product's rounding (none: lane by lane, see requantizeX4For). */
+  /** SIMD build: the filter in int16 depth pairs. */
   packedFilter!: StaticArray<i16>;
   /**
    * SIMD build: the current block of 4 input rows widened to int16 (depth rounded up to 8), so
@@ -71,6 +71,7 @@ export class GemmInt8 {
   widenedRows!: StaticArray<i16>;
   /** The most input rows run() gets (0: only runWidened is used): the SIMD build widens up to 4 of them at a time. */
   inputRows: i32 = BLOCK_ROWS;
+  /** SIMD build: the 4-channel requantization in the product's rounding (neither: lane by lane, see requantizeX4For). */
   requantizeX4: RequantizeX4 | null = null;
   requantizeSingleX4: RequantizeSingleX4 | null = null;
 

@@ -266,7 +266,7 @@ export function requantizeShiftedX4(x: v128, leftShift: i32, multiplier: i32, sh
 /** The reference's RoundingDivideByPOT of four lanes by 2^right: round half away from zero. */
 // @ts-ignore: decorator
 @inline
-export function roundingDivideByPOTX4(x: v128, right: i32): v128 {
+function roundingDivideByPOTX4(x: v128, right: i32): v128 {
   const mask = (<i32>((<u32>1 << right) - 1));
   const threshold = i32x4.sub(i32x4.splat(mask >> 1), i32x4.shr_s(x, 31));
   return i32x4.sub(i32x4.shr_s(x, right), i32x4.gt_s(v128.and(x, i32x4.splat(mask)), threshold));
